@@ -1,0 +1,178 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from kam.accounts.models import Account, AccountTeamMember, Contact, Industry, Interaction
+from kam.users.models import Team, User
+
+
+class IndustrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Industry
+        fields = ["id", "code", "name", "name_en"]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name", "kind", "parent"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    display_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "email", "role", "team", "title", "is_active"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_display_name(self, user) -> str:
+        return str(user)
+
+
+class RestrictedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key whose choices are what the requesting user may see (no probing by id)."""
+
+    def __init__(self, *, scope, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.scope(self.context["request"].user)
+
+
+def _visible_users(user):
+    return User.objects.restrict(user, "view")
+
+
+def _visible_accounts(user):
+    return Account.objects.restrict(user, "view")
+
+
+def _changeable_accounts(user):
+    return Account.objects.restrict(user, "change")
+
+
+def _visible_contacts(user):
+    return Contact.objects.restrict(user, "view")
+
+
+class AccountTeamMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccountTeamMember
+        fields = ["user", "role"]
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    """An account; `version` must be sent back on update (optimistic locking, 409 when stale)."""
+
+    owner = RestrictedRelatedField(scope=_visible_users, required=False)
+    parent = RestrictedRelatedField(scope=_visible_accounts, required=False, allow_null=True)
+    industry = serializers.PrimaryKeyRelatedField(
+        queryset=Industry.objects.all(), required=False, allow_null=True
+    )
+    version = serializers.IntegerField(required=False)
+    team_members = AccountTeamMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Account
+        fields = [
+            "id",
+            "name",
+            "code",
+            "industry",
+            "ownership",
+            "region",
+            "company_size",
+            "currency",
+            "registered_capital",
+            "annual_revenue",
+            "is_listed",
+            "founded_on",
+            "lead_source",
+            "address",
+            "post_code",
+            "phone",
+            "fax",
+            "email",
+            "website",
+            "parent",
+            "owner",
+            "status",
+            "notes",
+            "team_members",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    account = RestrictedRelatedField(scope=_changeable_accounts)
+    reports_to = RestrictedRelatedField(scope=_visible_contacts, required=False, allow_null=True)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "account",
+            "name",
+            "code",
+            "title",
+            "department",
+            "reports_to",
+            "phone",
+            "mobile",
+            "email",
+            "wechat",
+            "hobbies",
+            "notes",
+            "is_active",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class InteractionSerializer(serializers.ModelSerializer):
+    account = RestrictedRelatedField(scope=_changeable_accounts)
+    owner = RestrictedRelatedField(scope=_visible_users, required=False)
+    our_people = RestrictedRelatedField(scope=_visible_users, many=True, required=False)
+    their_people = RestrictedRelatedField(scope=_visible_contacts, many=True, required=False)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "id",
+            "account",
+            "code",
+            "kind",
+            "occurred_on",
+            "owner",
+            "our_people",
+            "their_people",
+            "content",
+            "next_step",
+            "next_step_due",
+            "next_step_done",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        account = attrs.get("account") or getattr(self.instance, "account", None)
+        for contact in attrs.get("their_people", []):
+            if account and contact.account_id != account.pk:
+                raise serializers.ValidationError(
+                    {
+                        "their_people": [
+                            serializers.ErrorDetail(f"{contact} does not work at {account}.", code="invalid")
+                        ]
+                    }
+                )
+        return attrs

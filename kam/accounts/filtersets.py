@@ -1,0 +1,123 @@
+"""One FilterSet per list serves the page and the API; choice lists are restricted to the user."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from kam.accounts import selectors
+from kam.accounts.choices import AccountStatus, CompanySize, InteractionKind, LeadSource, Ownership
+from kam.accounts.models import Account, Contact, Interaction
+from kam.core.forms import style_widgets
+from kam.users.models import Team, User
+
+
+def _industries(request):
+    return selectors.industry_list(user=request.user) if request else selectors.Industry.objects.none()
+
+
+def _users(request):
+    return selectors.user_list(user=request.user, active_only=False) if request else User.objects.none()
+
+
+def _teams(request):
+    return selectors.team_list(user=request.user) if request else Team.objects.none()
+
+
+class BootstrapFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form renders with Bootstrap classes."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = style_widgets(super().form)
+            for field in form.fields.values():
+                if hasattr(field, "empty_label"):
+                    field.empty_label = format_lazy("{label}: {all}", label=field.label, all=_("all"))
+        return self._form
+
+
+class AccountFilterSet(BootstrapFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    industry = django_filters.ModelChoiceFilter(queryset=_industries, label=_("Industry"))
+    status = django_filters.ChoiceFilter(choices=AccountStatus.choices, label=_("Status"))
+    ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label=_("Ownership"))
+    lead_source = django_filters.ChoiceFilter(choices=LeadSource.choices, label=_("Lead source"))
+    company_size = django_filters.ChoiceFilter(choices=CompanySize.choices, label=_("Company size"))
+    region = django_filters.CharFilter(lookup_expr="iexact", label=_("Region"))
+    owner = django_filters.ModelChoiceFilter(queryset=_users, label=_("Owner"))
+    team = django_filters.ModelChoiceFilter(queryset=_teams, method="in_team", label=_("Owner's team"))
+    is_listed = django_filters.BooleanFilter(label=_("Listed"))
+
+    class Meta:
+        model = Account
+        fields = [
+            "q",
+            "industry",
+            "status",
+            "ownership",
+            "lead_source",
+            "company_size",
+            "region",
+            "owner",
+            "team",
+            "is_listed",
+        ]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value))
+
+    def in_team(self, queryset, name, team):
+        return queryset.filter(owner__team_id__in=team.descendant_ids())
+
+
+class ContactFilterSet(BootstrapFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    account = django_filters.NumberFilter(field_name="account_id", label=_("Account id"))
+    department = django_filters.CharFilter(lookup_expr="icontains", label=_("Department"))
+
+    class Meta:
+        model = Contact
+        fields = ["q", "account", "department"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(title__icontains=value)
+            | Q(mobile__icontains=value)
+            | Q(email__icontains=value)
+        )
+
+
+class InteractionFilterSet(BootstrapFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    account = django_filters.NumberFilter(field_name="account_id", label=_("Account id"))
+    kind = django_filters.ChoiceFilter(choices=InteractionKind.choices, label=_("Kind"))
+    owner = django_filters.ModelChoiceFilter(queryset=_users, label=_("Responsible"))
+    occurred_after = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label=_("From"))
+    occurred_before = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte", label=_("To"))
+    open_next_step = django_filters.BooleanFilter(method="with_open_next_step", label=_("Open next step"))
+
+    class Meta:
+        model = Interaction
+        fields = ["q", "account", "kind", "owner", "occurred_after", "occurred_before", "open_next_step"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(content__icontains=value) | Q(next_step__icontains=value) | Q(account__name__icontains=value)
+        )
+
+    def with_open_next_step(self, queryset, name, value):
+        if value is None:
+            return queryset
+        open_steps = Q(next_step_done=False) & ~Q(next_step="")
+        return queryset.filter(open_steps) if value else queryset.exclude(open_steps)

@@ -1,0 +1,135 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kam.accounts import selectors
+from kam.accounts.models import Account, AccountTeamMember, Contact, Interaction
+from kam.core.forms import BootstrapFormMixin, VersionedModelForm
+from kam.core.widgets import AccountLookupWidget
+
+
+class AccountForm(VersionedModelForm):
+    class Meta:
+        model = Account
+        fields = [
+            "name",
+            "code",
+            "industry",
+            "ownership",
+            "status",
+            "owner",
+            "region",
+            "company_size",
+            "registered_capital",
+            "annual_revenue",
+            "currency",
+            "is_listed",
+            "founded_on",
+            "lead_source",
+            "parent",
+            "address",
+            "post_code",
+            "phone",
+            "fax",
+            "email",
+            "website",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "founded_on": forms.DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = selectors.user_list(user=user)
+        self.fields["owner"].required = False
+        self.fields["owner"].help_text = _("Leave empty to own it yourself.")
+        self.fields["industry"].queryset = selectors.industry_list(user=user)
+        parents = selectors.account_list(user=user)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].widget = AccountLookupWidget()
+
+    def clean_owner(self):
+        return self.cleaned_data.get("owner") or (self.instance.owner if self.instance.pk else None)
+
+
+class ContactForm(VersionedModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "title",
+            "department",
+            "reports_to",
+            "phone",
+            "mobile",
+            "email",
+            "wechat",
+            "hobbies",
+            "notes",
+            "code",
+            "is_active",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        managers = account.contacts.order_by("name")
+        if self.instance.pk:
+            managers = managers.exclude(pk=self.instance.pk)
+        self.fields["reports_to"].queryset = managers
+
+
+class InteractionForm(VersionedModelForm):
+    class Meta:
+        model = Interaction
+        fields = [
+            "kind",
+            "occurred_on",
+            "owner",
+            "our_people",
+            "their_people",
+            "content",
+            "next_step",
+            "next_step_due",
+            "next_step_done",
+            "code",
+        ]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 4}),
+            "occurred_on": forms.DateInput(),
+            "next_step_due": forms.DateInput(),
+            "their_people": forms.CheckboxSelectMultiple(),
+        }
+
+    def __init__(self, *args, account: Account, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = selectors.user_list(user=user)
+        self.fields["owner"].queryset = people
+        self.fields["owner"].required = False
+        self.fields["owner"].help_text = _("Leave empty to own it yourself.")
+        self.fields["our_people"].queryset = people
+        self.fields["their_people"].queryset = account.contacts.order_by("name")
+        self.fields["their_people"].widget.attrs["class"] = ""
+
+    def clean_owner(self):
+        return self.cleaned_data.get("owner") or (self.instance.owner if self.instance.pk else None)
+
+
+class AccountTeamMemberForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = AccountTeamMember
+        fields = ["user", "role"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = selectors.user_list(user=user)
+
+
+class ReportsToForm(forms.Form):
+    """Re-attach a contact from the org chart."""
+
+    reports_to = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
+
+    def __init__(self, *args, contact: Contact, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reports_to"].queryset = contact.account.contacts.exclude(pk=contact.pk)

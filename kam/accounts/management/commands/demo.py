@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from kam.accounts.demo import DEMO_PASSWORD, USERS, load_demo
+from kam.core.request_context import request_id_scope
+
+
+class Command(BaseCommand):
+    help = "Load the demo company (idempotent): users, teams, industries, SPD Bank, Shanghai Tobacco …"
+
+    def handle(self, *args, **options):
+        with request_id_scope():
+            counts = load_demo()
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        )
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, full_name, role, team, _title in USERS:
+            self.stdout.write(f"  {username:<10} {role:<8} {team or '':<30} {full_name}")

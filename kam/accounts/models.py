@@ -1,0 +1,292 @@
+"""The customer archive (M3.6): accounts, their people and org chart (M4.1), and the contact log."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kam.accounts.choices import (
+    AccountStatus,
+    AccountTeamRole,
+    CompanySize,
+    Currency,
+    InteractionKind,
+    LeadSource,
+    Ownership,
+)
+from kam.core.models import TimeStampedModel
+
+
+class Industry(TimeStampedModel):
+    """An industry the company sells into (M2.1), named in both languages."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name (Chinese)"), max_length=80, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+        ordering = ["code"]
+
+    def __str__(self):
+        if self.name_en and not (get_language() or "en").startswith("zh"):
+            return self.name_en
+        return self.name
+
+
+class Account(TimeStampedModel):
+    """A customer organisation: the archive the company — not one salesperson — owns."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("External id, e.g. from the ERP; imports match on it."),
+    )
+    industry = models.ForeignKey(
+        Industry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        verbose_name=_("industry"),
+    )
+    ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices, blank=True)
+    region = models.CharField(_("region"), max_length=80, blank=True, db_index=True)
+    company_size = models.CharField(_("company size"), max_length=12, choices=CompanySize.choices, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    registered_capital = models.DecimalField(
+        _("registered capital"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    annual_revenue = models.DecimalField(
+        _("annual revenue"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    is_listed = models.BooleanField(_("listed"), default=False)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    lead_source = models.CharField(_("lead source"), max_length=24, choices=LeadSource.choices, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    post_code = models.CharField(_("post code"), max_length=12, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    fax = models.CharField(_("fax"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subsidiaries",
+        verbose_name=_("parent account"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_accounts",
+        verbose_name=_("owner"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=AccountStatus.choices, default=AccountStatus.PROSPECT
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["name", "id"], name="account_name_idx"),
+            models.Index(fields=["owner", "name", "id"], name="account_owner_name_idx"),
+            models.Index(fields=["industry", "name", "id"], name="account_industry_name_idx"),
+            models.Index(fields=["status", "name", "id"], name="account_status_name_idx"),
+            models.Index(fields=["-updated_at", "-id"], name="account_updated_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("accounts:detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        if self.code == "":
+            self.code = None
+        if self.parent_id and self.pk:
+            seen, current = {self.pk}, self.parent
+            while current is not None:
+                if current.pk in seen:
+                    raise ValidationError({"parent": _("An account cannot be its own parent or ancestor.")})
+                seen.add(current.pk)
+                current = current.parent
+
+
+class AccountTeamMember(TimeStampedModel):
+    """One of our people on an account team, with their role (account manager, presales …)."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="team_members", verbose_name=_("account")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="account_teams",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=AccountTeamRole.choices, default=AccountTeamRole.ACCOUNT_MANAGER
+    )
+
+    class Meta:
+        verbose_name = _("account team member")
+        verbose_name_plural = _("account team members")
+        ordering = ["account", "role"]
+        constraints = [models.UniqueConstraint(fields=["account", "user"], name="account_team_unique_user")]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.account}"
+
+
+class Contact(TimeStampedModel):
+    """A person at the customer; `reports_to` builds the account's org chart (M4.1 step 1)."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("account")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("External id; imports match on it."),
+    )
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    reports_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="direct_reports",
+        verbose_name=_("reports to"),
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    wechat = models.CharField(_("WeChat"), max_length=60, blank=True)
+    hobbies = models.CharField(_("hobbies"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("still at the account"), default=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["account", "name", "id"]
+        indexes = [models.Index(fields=["account", "name"], name="contact_account_name_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.title})" if self.title else self.name
+
+    def get_absolute_url(self):
+        return reverse("accounts:detail", kwargs={"pk": self.account_id}) + "#contacts"
+
+    def clean(self):
+        super().clean()
+        if self.code == "":
+            self.code = None
+        if self.reports_to_id:
+            if self.reports_to.account_id != self.account_id:
+                raise ValidationError({"reports_to": _("The manager must work at the same account.")})
+            seen, current = {self.pk}, self.reports_to
+            while current is not None:
+                if current.pk in seen:
+                    raise ValidationError({"reports_to": _("This would make a loop in the org chart.")})
+                seen.add(current.pk)
+                current = current.reports_to
+
+
+class Interaction(TimeStampedModel):
+    """One entry of the contact log (M3.6): what happened, with whom, and the agreed next step."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("account")
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("External id; imports match on it."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=InteractionKind.choices)
+    occurred_on = models.DateField(_("date"), default=timezone.localdate, db_index=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_interactions",
+        verbose_name=_("responsible"),
+        help_text=_("Who of us logged it and owns its next step."),
+    )
+    our_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="interactions", verbose_name=_("our people")
+    )
+    their_people = models.ManyToManyField(
+        Contact, blank=True, related_name="interactions", verbose_name=_("their people")
+    )
+    content = models.TextField(_("content"))
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step_due = models.DateField(_("next step due"), null=True, blank=True)
+    next_step_done = models.BooleanField(_("next step done"), default=False)
+
+    class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        ordering = ["-occurred_on", "-id"]
+        indexes = [
+            models.Index(fields=["account", "-occurred_on"], name="interaction_account_date_idx"),
+            models.Index(
+                fields=["owner", "next_step_done", "next_step_due"], name="interaction_next_step_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.occurred_on} · {self.get_kind_display()} · {self.account}"
+
+    def get_absolute_url(self):
+        return reverse("accounts:detail", kwargs={"pk": self.account_id}) + "#log"
+
+    def clean(self):
+        super().clean()
+        if self.code == "":
+            self.code = None
+        if self.next_step_due and not self.next_step:
+            raise ValidationError({"next_step": _("Say what the next step is, or clear its due date.")})
+
+    @property
+    def next_step_overdue(self) -> bool:
+        return bool(
+            self.next_step
+            and not self.next_step_done
+            and self.next_step_due
+            and self.next_step_due < timezone.localdate()
+        )

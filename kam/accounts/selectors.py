@@ -1,0 +1,86 @@
+"""Reads of accounts, contacts and the contact log — always through restrict()."""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from kam.accounts.models import Account, AccountTeamMember, Contact, Industry, Interaction
+from kam.users.models import Team, User
+
+
+def account_list(*, user, action: str = "view") -> QuerySet[Account]:
+    return Account.objects.restrict(user, action).select_related("industry", "owner")
+
+
+def account_get(*, user, pk, action: str = "view") -> Account:
+    """The account if `user` may `action` it, else 404 (never reveal that it exists)."""
+    return get_object_or_404(account_list(user=user, action=action), pk=pk)
+
+
+def account_search(*, user, query: str, limit: int = 8) -> QuerySet[Account]:
+    query = query.strip()
+    if not query:
+        return Account.objects.none()
+    return account_list(user=user).filter(Q(name__icontains=query) | Q(code__iexact=query))[:limit]
+
+
+def account_team(*, account: Account) -> QuerySet[AccountTeamMember]:
+    return account.team_members.select_related("user").order_by("role", "user__username")
+
+
+def contact_list(*, user, action: str = "view") -> QuerySet[Contact]:
+    return Contact.objects.restrict(user, action).select_related("account", "reports_to")
+
+
+def contact_get(*, user, pk, action: str = "view") -> Contact:
+    return get_object_or_404(contact_list(user=user, action=action), pk=pk)
+
+
+def contact_search(*, user, query: str, limit: int = 8) -> QuerySet[Contact]:
+    query = query.strip()
+    if not query:
+        return Contact.objects.none()
+    return contact_list(user=user).filter(
+        Q(name__icontains=query) | Q(mobile__icontains=query) | Q(email__icontains=query)
+    )[:limit]
+
+
+def interaction_list(*, user, action: str = "view") -> QuerySet[Interaction]:
+    return Interaction.objects.restrict(user, action).select_related("account", "owner")
+
+
+def interaction_get(*, user, pk, action: str = "view") -> Interaction:
+    return get_object_or_404(interaction_list(user=user, action=action), pk=pk)
+
+
+def my_next_steps(*, user, include_done: bool = False) -> QuerySet[Interaction]:
+    """The next steps `user` owns on accounts they can still see, the most urgent first."""
+    steps = interaction_list(user=user).filter(owner=user).exclude(next_step="")
+    if not include_done:
+        steps = steps.filter(next_step_done=False)
+    return steps.order_by("next_step_due", "occurred_on", "id")
+
+
+def org_chart(*, account: Account) -> list[dict]:
+    """The account's contacts as a forest of {id, name, title, department, children} for ECharts."""
+    contacts = list(
+        account.contacts.order_by("name").values("id", "name", "title", "department", "reports_to_id")
+    )
+    nodes = {c["id"]: {**c, "children": []} for c in contacts}
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node["reports_to_id"])
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+def industry_list(*, user) -> QuerySet[Industry]:
+    return Industry.objects.restrict(user, "view")
+
+
+def team_list(*, user) -> QuerySet[Team]:
+    return Team.objects.restrict(user, "view").select_related("parent")
+
+
+def user_list(*, user, active_only: bool = True) -> QuerySet[User]:
+    users = User.objects.restrict(user, "view").select_related("team")
+    return users.filter(is_active=True) if active_only else users

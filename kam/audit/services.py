@@ -1,0 +1,140 @@
+"""Writing audit entries. Services call these; nothing else writes ObjectChange."""
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable, Sequence
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from kam.audit.models import AuditAction, ObjectChange
+from kam.core.request_context import current_request_id
+
+#: Bookkeeping fields that change on every save and would only add noise to a diff.
+IGNORED_FIELDS = {"version", "updated_at", "created_at", "last_login"}
+MASKED_FIELDS = {"password", "digest", "token_key"}
+
+
+def _json_value(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return None
+    return value
+
+
+def snapshot(instance: models.Model) -> dict:
+    """The record's fields as JSON-safe values (foreign keys by id, many-to-many as sorted id lists)."""
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in IGNORED_FIELDS:
+            continue
+        value = getattr(instance, field.attname)
+        data[field.attname] = "***" if field.name in MASKED_FIELDS and value else _json_value(value)
+    if instance.pk is not None:
+        for field in instance._meta.many_to_many:
+            data[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+    return data
+
+
+def _account_id(instance: models.Model):
+    if instance._meta.label == "accounts.Account":
+        return instance.pk
+    return getattr(instance, "account_id", None)
+
+
+def _actor_fields(actor) -> dict:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"actor": None, "actor_repr": "system"}
+    return {"actor": actor, "actor_repr": actor.get_username()}
+
+
+def _entry(*, instance, actor, action, before, after, request_id) -> ObjectChange:
+    changed = sorted(
+        k for k in set(before or {}) | set(after or {}) if (before or {}).get(k) != (after or {}).get(k)
+    )
+    return ObjectChange(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        account_id=_account_id(instance),
+        action=action,
+        before=before,
+        after=after,
+        changed_fields=changed,
+        request_id=request_id,
+        **_actor_fields(actor),
+    )
+
+
+def audit_create(*, instance, actor) -> ObjectChange:
+    entry = _entry(
+        instance=instance,
+        actor=actor,
+        action=AuditAction.CREATE,
+        before=None,
+        after=snapshot(instance),
+        request_id=current_request_id(),
+    )
+    entry.save()
+    return entry
+
+
+def audit_update(*, instance, actor, before: dict) -> ObjectChange | None:
+    """Record an update; a save that changed nothing leaves no entry."""
+    after = snapshot(instance)
+    if after == before:
+        return None
+    entry = _entry(
+        instance=instance,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=after,
+        request_id=current_request_id(),
+    )
+    entry.save()
+    return entry
+
+
+def audit_delete(*, instance, actor) -> ObjectChange:
+    entry = _entry(
+        instance=instance,
+        actor=actor,
+        action=AuditAction.DELETE,
+        before=snapshot(instance),
+        after=None,
+        request_id=current_request_id(),
+    )
+    entry.save()
+    return entry
+
+
+def audit_bulk(
+    *,
+    instances: Sequence[models.Model],
+    actor,
+    action: str,
+    befores: Iterable[dict | None] | None = None,
+    afters: Iterable[dict | None] | None = None,
+    batch_size: int = 2000,
+) -> int:
+    """Audit many records in a few INSERTs (imports, handover): one entry per changed record.
+
+    `befores`/`afters` default to None/current snapshot; pass precomputed snapshots to avoid queries.
+    """
+    request_id = current_request_id()
+    befores = list(befores) if befores is not None else [None] * len(instances)
+    afters = list(afters) if afters is not None else [snapshot(i) for i in instances]
+    entries = [
+        _entry(instance=inst, actor=actor, action=action, before=b, after=a, request_id=request_id)
+        for inst, b, a in zip(instances, befores, afters, strict=True)
+        if action != AuditAction.UPDATE or b != a
+    ]
+    ObjectChange.objects.bulk_create(entries, batch_size=batch_size)
+    return len(entries)
