@@ -29,13 +29,13 @@ def _json_value(value):
 
 
 def snapshot(instance: models.Model) -> dict:
-    """The record's fields as JSON-safe values (foreign keys by id, many-to-many as sorted id lists)."""
+    """The record's fields by name as JSON-safe values (foreign keys as ids, many-to-many as sorted ids)."""
     data = {}
     for field in instance._meta.concrete_fields:
         if field.name in IGNORED_FIELDS:
             continue
         value = getattr(instance, field.attname)
-        data[field.attname] = "***" if field.name in MASKED_FIELDS and value else _json_value(value)
+        data[field.name] = "***" if field.name in MASKED_FIELDS and value else _json_value(value)
     if instance.pk is not None:
         for field in instance._meta.many_to_many:
             data[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))

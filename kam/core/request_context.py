@@ -14,8 +14,11 @@ def current_request_id() -> str:
 
 @contextmanager
 def request_id_scope(request_id: str | None = None):
-    """Bind one id to every audit entry written inside the block (a request, a CLI command)."""
-    token = _request_id.set(request_id or uuid.uuid4().hex)
+    """Bind one id to every audit entry written inside the block (a request, a CLI command).
+
+    Without an explicit id, an id already bound by an outer scope is kept.
+    """
+    token = _request_id.set(request_id or _request_id.get() or uuid.uuid4().hex)
     try:
         yield _request_id.get()
     finally:

@@ -28,10 +28,11 @@ def update_instance(
 ):
     """Apply `data` to `instance` if nobody saved it since `expected_version`; audit before/after.
 
-    The version check is a conditional UPDATE, so two concurrent editors cannot both win.
+    The version check is a conditional UPDATE, so two concurrent editors cannot both win. The
+    "before" state is read from the database: a ModelForm has already written its input into `instance`.
     """
     model = type(instance)
-    before = snapshot(instance)
+    before = snapshot(model._base_manager.get(pk=instance.pk))
     if expected_version is not None:
         bumped = model._base_manager.filter(pk=instance.pk, version=expected_version).update(
             version=expected_version + 1

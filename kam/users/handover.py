@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.audit.models import AuditAction
 from kam.audit.services import audit_bulk, snapshot
+from kam.core.request_context import request_id_scope
 
 
 @dataclass(frozen=True)
@@ -74,15 +75,20 @@ def handover_execute(*, from_user, to_user, actor) -> dict[str, int]:
     """Move every registered kind of record from `from_user` to `to_user`; returns counts per kind."""
     _check(from_user=from_user, to_user=to_user, actor=actor)
     moved = {}
-    for kind in _KINDS:
-        records = list(kind.owned_by(from_user).select_for_update())
-        befores = [snapshot(record) for record in records]
-        model = kind.owned_by(from_user).model
-        model._base_manager.filter(pk__in=[r.pk for r in records]).update(
-            **{kind.owner_field: to_user.pk}, version=F("version") + 1
-        )
-        for record in records:
-            setattr(record, kind.owner_field, to_user.pk)
-        audit_bulk(instances=records, actor=actor, action=AuditAction.UPDATE, befores=befores)
-        moved[kind.key] = len(records)
+    with request_id_scope():
+        for kind in _KINDS:
+            moved[kind.key] = _move(kind, from_user=from_user, to_user=to_user, actor=actor)
     return moved
+
+
+def _move(kind: HandoverKind, *, from_user, to_user, actor) -> int:
+    records = list(kind.owned_by(from_user).select_for_update())
+    befores = [snapshot(record) for record in records]
+    model = kind.owned_by(from_user).model
+    model._base_manager.filter(pk__in=[r.pk for r in records]).update(
+        **{kind.owner_field: to_user.pk}, version=F("version") + 1
+    )
+    for record in records:
+        setattr(record, kind.owner_field, to_user.pk)
+    audit_bulk(instances=records, actor=actor, action=AuditAction.UPDATE, befores=befores)
+    return len(records)

@@ -1,0 +1,239 @@
+"""Accounts, contacts and the contact log through the pages and the API."""
+
+import datetime
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from kam.accounts import services
+from kam.accounts.models import Account, Contact, Interaction
+from kam.accounts.tests.factories import AccountFactory, ContactFactory
+from kam.audit.models import ObjectChange
+
+FORM = {"name": "SPD Bank", "status": "active", "currency": "CNY"}
+
+
+def test_two_stale_edits_second_is_refused_and_nothing_lost(client, world):
+    client.force_login(world.owner)
+    url = reverse("accounts:edit", args=[world.account.pk])
+    first = client.post(url, {**FORM, "region": "上海", "version": 1})
+    assert first.status_code == 302
+    second = client.post(url, {**FORM, "notes": "my notes", "version": 1})
+    assert second.status_code == 200
+    assert "Someone else saved this record after you opened it" in second.content.decode()
+    world.account.refresh_from_db()
+    assert (world.account.region, world.account.notes, world.account.version) == ("上海", "", 2)
+    assert ObjectChange.objects.filter(action="update").count() == 1
+
+
+def test_stale_api_update_answers_409(world):
+    api = APIClient()
+    api.force_authenticate(world.owner)
+    assert api.patch(f"/api/accounts/{world.account.pk}/", {"region": "北京", "version": 1}, format="json"
+                     ).status_code == 200
+    response = api.patch(f"/api/accounts/{world.account.pk}/", {"region": "广州", "version": 1}, format="json")
+    assert response.status_code == 409
+    assert "version" in response.json()
+    world.account.refresh_from_db()
+    assert (world.account.region, world.account.version) == ("北京", 2)
+
+
+def test_put_without_version_is_refused(world):
+    api = APIClient()
+    api.force_authenticate(world.owner)
+    response = api.put(f"/api/accounts/{world.account.pk}/", {"name": "X", "status": "active"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"version": ["Send the version you loaded."]}
+    world.account.refresh_from_db()
+    assert world.account.name == "SPD Bank"
+
+
+def test_invalid_form_names_the_field_and_saves_nothing(client, world):
+    client.force_login(world.owner)
+    count = Account.objects.count()
+    response = client.post(reverse("accounts:create"), {"name": "", "status": "prospect", "currency": "CNY",
+                                                        "registered_capital": "abc", "email": "not-mail"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"name", "registered_capital", "email"}
+    assert Account.objects.count() == count
+
+
+def test_duplicate_code_is_a_field_error(client, world):
+    client.force_login(world.owner)
+    response = client.post(reverse("accounts:create"), {**FORM, "name": "Other", "code": "110"})
+    assert list(response.context["form"].errors) == ["code"]
+    assert Account.objects.filter(code="110").count() == 1
+
+
+def test_member_creates_an_account_they_own(client, world):
+    client.force_login(world.outsider)
+    response = client.post(reverse("accounts:create"), {**FORM, "name": "新客户", "industry": world.industry.pk})
+    account = Account.objects.get(name="新客户")
+    assert response["Location"] == reverse("accounts:detail", args=[account.pk])
+    assert (account.owner, account.industry, account.version) == (world.outsider, world.industry, 1)
+
+
+def test_member_cannot_pick_an_owner_outside_their_reach(client, world):
+    client.force_login(world.outsider)
+    response = client.post(reverse("accounts:create"), {**FORM, "name": "Sneaky", "owner": world.owner.pk})
+    assert "owner" in response.context["form"].errors
+    assert not Account.objects.filter(name="Sneaky").exists()
+
+
+def test_parent_account_cannot_make_a_loop(world):
+    child = AccountFactory(name="Child", owner=world.owner, parent=world.account)
+    with pytest.raises(Exception) as error:
+        services.account_update(account=world.account, actor=world.owner, data={"parent": child})
+    assert "parent" in error.value.message_dict
+    world.account.refresh_from_db()
+    assert world.account.parent is None
+
+
+def test_org_chart_tree_and_reports_to_from_the_chart(client, world):
+    gm = ContactFactory(account=world.account, name="李阳", title="GM")
+    tech = ContactFactory(account=world.account, name="张华", reports_to=gm)
+    buyer = ContactFactory(account=world.account, name="李建", reports_to=gm)
+    client.force_login(world.owner)
+    chart = client.get(reverse("accounts:detail", args=[world.account.pk])).context["org_chart"]
+    assert [(n["name"], [c["name"] for c in n["children"]]) for n in chart] == [("李阳", ["张华", "李建"])]
+
+    response = client.post(reverse("accounts:contact_reports_to", args=[buyer.pk]), {"reports_to": tech.pk},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    buyer.refresh_from_db()
+    assert buyer.reports_to == tech
+    loop = client.post(reverse("accounts:contact_reports_to", args=[gm.pk]), {"reports_to": buyer.pk},
+                       HTTP_HX_REQUEST="true")
+    assert loop.status_code == 400
+    assert "loop" in loop.content.decode()
+    gm.refresh_from_db()
+    assert gm.reports_to is None
+
+
+def test_reports_to_must_be_at_the_same_account(world):
+    stranger = ContactFactory(account=world.other_account)
+    contact = ContactFactory(account=world.account)
+    with pytest.raises(Exception) as error:
+        services.contact_set_reports_to(contact=contact, actor=world.owner, manager=stranger)
+    assert list(error.value.message_dict) == ["reports_to"]
+
+
+def test_deleting_a_contact_moves_their_reports_up(world):
+    gm = ContactFactory(account=world.account, name="GM")
+    head = ContactFactory(account=world.account, name="Head", reports_to=gm)
+    staff = ContactFactory(account=world.account, name="Staff", reports_to=head)
+    services.contact_delete(contact=head, actor=world.owner)
+    staff.refresh_from_db()
+    assert staff.reports_to == gm
+
+
+def test_log_a_contact_with_next_step_and_complete_it(client, world):
+    tang = ContactFactory(account=world.account, name="唐军")
+    client.force_login(world.owner)
+    due = datetime.date(2030, 1, 15)
+    response = client.post(reverse("accounts:interaction_create", args=[world.account.pk]), {
+        "kind": "phone", "occurred_on": "2026-11-20", "content": "电话联系唐军，约定下周见面。",
+        "their_people": [tang.pk], "our_people": [world.owner.pk], "next_step": "Visit", "next_step_due": due})
+    assert response.status_code == 302
+    entry = Interaction.objects.get()
+    assert (entry.owner, list(entry.their_people.all()), entry.next_step_due) == (world.owner, [tang], due)
+    steps = client.get(reverse("accounts:next_steps")).context["steps"]
+    assert [s.pk for s in steps] == [entry.pk]
+    toggle = client.post(reverse("accounts:next_step_toggle", args=[entry.pk]), {"done": "1"}, HTTP_HX_REQUEST="true")
+    assert toggle.status_code == 200
+    entry.refresh_from_db()
+    assert entry.next_step_done
+    assert list(client.get(reverse("accounts:next_steps")).context["steps"]) == []
+
+
+def test_next_step_due_needs_a_next_step(client, world):
+    client.force_login(world.owner)
+    response = client.post(reverse("accounts:interaction_create", args=[world.account.pk]), {
+        "kind": "visit", "occurred_on": "2026-11-20", "content": "x", "next_step_due": "2026-12-01"})
+    assert list(response.context["form"].errors) == ["next_step"]
+    assert Interaction.objects.count() == 0
+
+
+def test_api_list_is_keyset_paginated_with_results(world):
+    for n in range(60):
+        AccountFactory(name=f"Bulk {n:02d}", owner=world.owner)
+    api = APIClient()
+    api.force_authenticate(world.owner)
+    first = api.get("/api/accounts/", {"ordering": "name"}).json()
+    assert set(first) == {"next", "previous", "results"}
+    assert len(first["results"]) == 50
+    assert first["results"][0]["name"] == "Bulk 00"
+    second = api.get(first["next"]).json()
+    assert [r["name"] for r in second["results"]] == [f"Bulk {n:02d}" for n in range(50, 60)] + ["SPD Bank"]
+    assert "cursor=" in first["next"] and "offset" not in first["next"]
+
+
+def test_api_filters(world):
+    AccountFactory(name="Beijing Steel", owner=world.owner, region="北京", status="active")
+    api = APIClient()
+    api.force_authenticate(world.owner)
+    rows = api.get("/api/accounts/", {"region": "北京"}).json()["results"]
+    assert [r["name"] for r in rows] == ["Beijing Steel"]
+    rows = api.get("/api/accounts/", {"q": "spd"}).json()["results"]
+    assert [r["name"] for r in rows] == ["SPD Bank"]
+    rows = api.get("/api/accounts/", {"owner": world.outsider.pk}).json()
+    assert "owner" in rows  # someone the member cannot see is not a valid choice
+
+
+def test_list_page_query_count_does_not_grow_with_rows(client, world):
+    client.force_login(world.manager)
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("accounts:list")).status_code == 200
+        return len(queries)
+
+    few = count_queries()
+    for n in range(40):
+        AccountFactory(name=f"More {n}", owner=world.owner, industry=world.industry)
+    assert count_queries() == few
+
+
+def test_schema_and_docs(client, world):
+    client.force_login(world.owner)
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    text = schema.content.decode()
+    for path in ["/api/accounts/", "/api/contacts/", "/api/interactions/", "/api/industries/", "/api/teams/",
+                 "/api/users/"]:
+        assert f"{path}:" in text
+    assert client.get("/api/docs/").status_code == 200
+
+
+def test_token_login_endpoint_and_lockout(client, world):
+    ok = client.post("/api/auth/token/", {"username": "owner", "password": "pw-for-tests-1"},
+                     content_type="application/json")
+    assert ok.status_code == 201
+    key = ok.json()["token"]
+    assert client.get("/api/accounts/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    for _attempt in range(10):
+        bad = client.post("/api/auth/token/", {"username": "owner", "password": "wrong"},
+                          content_type="application/json")
+    assert bad.status_code == 401
+    locked = client.post("/api/auth/token/", {"username": "owner", "password": "pw-for-tests-1"},
+                         content_type="application/json")
+    assert locked.status_code == 401
+    assert locked.json() == {"detail": "Wrong username or password, or the account is locked."}
+
+
+def test_contacts_api_crud(world):
+    api = APIClient()
+    api.force_authenticate(world.teammate)
+    created = api.post("/api/contacts/", {"account": world.account.pk, "name": "郑师超", "title": "主任"},
+                       format="json").json()
+    updated = api.patch(f"/api/contacts/{created['id']}/", {"title": "Director", "version": 1}, format="json")
+    assert updated.json()["title"] == "Director"
+    assert updated.json()["version"] == 2
+    assert api.delete(f"/api/contacts/{created['id']}/").status_code == 204
+    assert not Contact.objects.filter(pk=created["id"]).exists()
+    assert list(ObjectChange.objects.filter(content_type__model="contact").values_list("action", flat=True)
+                .order_by("id")) == ["create", "update", "delete"]

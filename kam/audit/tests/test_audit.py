@@ -1,0 +1,137 @@
+"""Every write path leaves exactly the expected ObjectChange, and nobody can alter the log."""
+
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from kam.accounts.models import Account, Contact
+from kam.audit.models import ObjectChange
+
+
+def _new_changes(before_id):
+    return list(ObjectChange.objects.filter(id__gt=before_id).order_by("id"))
+
+
+def _last_id():
+    return ObjectChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def test_form_create_update_delete_are_audited(client, world):
+    client.force_login(world.owner)
+    start = _last_id()
+    client.post(reverse("accounts:create"), {"name": "Audit Co", "status": "prospect", "currency": "CNY"})
+    account = Account.objects.get(name="Audit Co")
+    client.post(reverse("accounts:edit", args=[account.pk]),
+                {"name": "Audit Co 2", "status": "active", "currency": "CNY", "version": 1})
+    client.post(reverse("accounts:delete", args=[account.pk]))
+    changes = _new_changes(start)
+    assert [(c.action, c.object_id, c.actor_id) for c in changes] == [
+        ("create", str(account.pk), world.owner.pk),
+        ("update", str(account.pk), world.owner.pk),
+        ("delete", str(account.pk), world.owner.pk),
+    ]
+    assert changes[1].changed_fields == ["name", "status"]
+    assert (changes[1].before["name"], changes[1].after["name"]) == ("Audit Co", "Audit Co 2")
+    assert changes[2].after is None and changes[2].before["name"] == "Audit Co 2"
+    assert len({c.request_id for c in changes}) == 3
+    assert all(c.account_id == account.pk for c in changes)
+
+
+def test_api_writes_are_audited_with_the_request_id(world):
+    api = APIClient()
+    api.force_authenticate(world.owner)
+    start = _last_id()
+    response = api.post("/api/contacts/", {"account": world.account.pk, "name": "林智勇", "title": "IT manager"},
+                        format="json", HTTP_X_REQUEST_ID="req-1234567890")
+    assert response.status_code == 201
+    assert response["X-Request-ID"] == "req-1234567890"
+    [change] = _new_changes(start)
+    assert (change.action, change.content_type.model, change.request_id, change.account_id) == (
+        "create", "contact", "req-1234567890", world.account.pk)
+    assert change.after["name"] == "林智勇"
+
+
+def test_interaction_people_are_part_of_the_audited_state(world):
+    api = APIClient()
+    api.force_authenticate(world.owner)
+    contact = Contact.objects.create(account=world.account, name="黄艾香")
+    start = _last_id()
+    response = api.post("/api/interactions/", {
+        "account": world.account.pk, "kind": "visit", "occurred_on": "2026-11-20", "content": "Demo",
+        "our_people": [world.owner.pk], "their_people": [contact.pk]}, format="json")
+    assert response.status_code == 201, response.json()
+    [change] = _new_changes(start)
+    assert (change.after["our_people"], change.after["their_people"]) == ([world.owner.pk], [contact.pk])
+
+
+def test_management_commands_are_audited(db):
+    start = _last_id()
+    call_command("demo", stdout=io.StringIO())
+    changes = _new_changes(start)
+    assert len(changes) == ObjectChange.objects.count() - start
+    assert {c.actor_id for c in changes} == {None}
+    assert {c.actor_repr for c in changes} == {"system"}
+    assert len({c.request_id for c in changes}) == 1
+    # idempotent: a second run writes nothing
+    again = _last_id()
+    call_command("demo", stdout=io.StringIO())
+    assert _new_changes(again) == []
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(world):
+    world.account.name = "x"
+    from kam.accounts.services import account_update
+
+    account_update(account=world.account, actor=world.owner, data={"name": "New name"})
+    change = ObjectChange.objects.latest("id")
+    change.object_repr = "tampered"
+    with pytest.raises(PermissionDenied):
+        change.save()
+    with pytest.raises(PermissionDenied):
+        change.delete()
+    with pytest.raises(PermissionDenied):
+        ObjectChange.objects.filter(pk=change.pk).update(object_repr="tampered")
+    with pytest.raises(PermissionDenied):
+        ObjectChange.objects.all().delete()
+    assert ObjectChange.objects.get(pk=change.pk).object_repr == "New name"
+
+
+def test_admin_site_cannot_edit_or_delete_audit_rows(client, world):
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    from kam.accounts.services import account_update
+
+    account_update(account=world.account, actor=world.owner, data={"name": "Renamed"})
+    change = ObjectChange.objects.latest("id")
+    client.force_login(world.admin)
+    assert client.get(reverse("admin:audit_objectchange_changelist")).status_code == 200
+    detail = client.get(reverse("admin:audit_objectchange_change", args=[change.pk]))
+    assert detail.status_code == 200
+    assert b'name="_save"' not in detail.content
+    response = client.post(reverse("admin:audit_objectchange_change", args=[change.pk]), {"object_repr": "x"})
+    assert response.status_code == 403
+    assert client.post(reverse("admin:audit_objectchange_delete", args=[change.pk]), {"post": "yes"}).status_code \
+        == 403
+    assert ObjectChange.objects.get(pk=change.pk).object_repr == "Renamed"
+
+
+def test_there_is_no_api_to_write_the_audit_log(world):
+    api = APIClient()
+    api.force_authenticate(world.admin)
+    assert api.post("/api/audit/", {}, format="json").status_code == 404
+
+
+def test_history_on_the_account_page(client, world):
+    from kam.accounts.services import contact_create
+
+    contact_create(actor=world.owner, account=world.account, data={"name": "郑师超"})
+    client.force_login(world.teammate)
+    history = client.get(reverse("accounts:detail", args=[world.account.pk])).context["history"]
+    assert [(c.action, c.content_type.model, c.object_repr) for c in history] == [("create", "contact", "郑师超")]
+    client.force_login(world.outsider)
+    audit_page = client.get(reverse("audit:list")).context["page"].rows
+    assert list(audit_page) == []

@@ -1,0 +1,127 @@
+"""An account from scratch: New account → two contacts → one logged contact → its next step done."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from kam.accounts.models import Account, Interaction
+from kam.accounts.tests.factories import IndustryFactory
+from tests.browser.helpers import sidebar_link
+
+pytestmark = pytest.mark.browser
+
+
+def _save(page):
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).click()
+
+
+def test_create_an_account_with_two_contacts_and_a_logged_contact(logged_in_page, user, shot):
+    page = logged_in_page
+    IndustryFactory(code="finance", name="金融", name_en="Finance")
+    IndustryFactory(code="telecom", name="电信", name_en="Telecom")
+    today = timezone.localdate()
+    due = today + datetime.timedelta(days=7)
+
+    # Accounts list → New account
+    sidebar_link(page, "Accounts").click()
+    page.wait_for_url("**/accounts/")
+    assert "No accounts match" in page.locator("[data-testid=account-table]").inner_text()
+    page.get_by_role("link", name="New account").click()
+    page.wait_for_url("**/accounts/new/")
+    page.fill("#id_name", "Pudong Development Bank")
+    page.fill("#id_code", "SPDB-001")
+    page.select_option("#id_industry", label="Finance")
+    page.select_option("#id_status", label="Active customer")
+    page.select_option("#id_ownership", label="Listed company")
+    page.fill("#id_region", "Shanghai")
+    page.fill("#id_founded_on", "1992-08-28")
+    shot(page, "1-new-account-form")
+    _save(page)
+
+    account = Account.objects.get(code="SPDB-001")
+    assert page.url.endswith(f"/accounts/{account.pk}/")
+    assert page.locator("[data-testid=account-name]").inner_text() == "Pudong Development Bank"
+    assert "Account “Pudong Development Bank” created." in page.locator(".alert-success").inner_text()
+    assert (account.name, account.industry.code, account.status, account.ownership, account.region) == (
+        "Pudong Development Bank", "finance", "active", "listed", "Shanghai")
+    assert account.owner == user  # left empty → the creator owns it
+    assert account.founded_on == datetime.date(1992, 8, 28)
+    shot(page, "2-account-created")
+
+    # Two contacts; the second reports to the first
+    page.get_by_role("link", name="Add contact").click()
+    page.fill("#id_name", "Zhang Hua")
+    page.fill("#id_title", "CIO")
+    page.fill("#id_department", "IT")
+    _save(page)
+    assert "Contact “Zhang Hua” added." in page.locator(".alert-success").inner_text()
+
+    page.get_by_role("link", name="Add contact").click()
+    page.fill("#id_name", "Li Jian")
+    page.fill("#id_title", "Head of infrastructure")
+    page.fill("#id_department", "IT")
+    page.select_option("#id_reports_to", label="Zhang Hua")
+    shot(page, "3-second-contact-form")
+    _save(page)
+
+    zhang, li = account.contacts.get(name="Zhang Hua"), account.contacts.get(name="Li Jian")
+    assert (zhang.reports_to, li.reports_to) == (None, zhang)
+    page.get_by_test_id("tab-contacts").click()
+    rows = page.locator("#contacts tbody tr")
+    assert rows.count() == 2
+    assert [rows.nth(i).locator("td").nth(0).inner_text() for i in range(2)] == ["Li Jian", "Zhang Hua"]
+    assert [rows.nth(i).locator("td").nth(3).inner_text() for i in range(2)] == ["Zhang Hua", ""]
+    assert page.get_by_test_id("tab-contacts").locator(".badge").inner_text() == "2"
+    shot(page, "4-contacts")
+
+    # Log one contact with Li Jian and a next step
+    page.get_by_role("link", name="Log contact").click()
+    page.wait_for_url(f"**/accounts/{account.pk}/log/new/")
+    page.select_option("#id_kind", label="Visit")
+    page.fill("#id_occurred_on", today.isoformat())
+    page.fill("#id_content", "Walked Li Jian through the data-centre proposal.")
+    page.get_by_label("Li Jian").check()
+    page.fill("#id_next_step", "Send the revised proposal")
+    page.fill("#id_next_step_due", due.isoformat())
+    shot(page, "5-log-contact-form")
+    _save(page)
+    assert "Contact logged." in page.locator(".alert-success").inner_text()
+
+    interaction = Interaction.objects.get(account=account)
+    assert (interaction.kind, interaction.occurred_on, interaction.owner, interaction.next_step_due) == (
+        "visit", today, user, due)
+    assert list(interaction.their_people.all()) == [li]
+    assert list(interaction.our_people.all()) == [user]
+
+    page.get_by_role("tab", name="Contact log").click()
+    entry = page.locator("#log .card")
+    assert entry.count() == 1
+    text = entry.inner_text()
+    assert "Visit" in text and "Anna Li ↔ Li Jian" in text
+    assert "Walked Li Jian through the data-centre proposal." in text
+    assert "Next step: Send the revised proposal" in text
+    assert "done" not in text
+    shot(page, "6-contact-log")
+
+    # My next steps: mark it done with htmx (no page reload)
+    sidebar_link(page, "My next steps").click()
+    page.wait_for_url("**/accounts/next-steps/")
+    row = page.locator(f"#step-{interaction.pk}")
+    assert "Send the revised proposal" in row.inner_text()
+    assert "Pudong Development Bank" in row.inner_text()
+    assert row.locator(".badge").inner_text() == due.strftime("%b. %-d, %Y").replace("May.", "May")
+    shot(page, "7-next-steps")
+    page.evaluate("window.kamNoReload = true")
+    with page.expect_response(lambda r: r.url.endswith(f"/log/{interaction.pk}/next-step/")) as answer:
+        row.get_by_role("button", name="Mark done").click()
+    assert answer.value.status == 200
+    row = page.locator(f"#step-{interaction.pk}")
+    row.get_by_role("button", name="Reopen").wait_for()
+    assert page.evaluate("window.kamNoReload") is True  # swapped in place, not reloaded
+    assert "text-muted" in row.get_attribute("class")
+    assert row.locator("s").inner_text() == "Send the revised proposal"
+    interaction.refresh_from_db()
+    assert interaction.next_step_done is True
+    shot(page, "8-next-step-done")
