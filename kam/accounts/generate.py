@@ -476,9 +476,22 @@ def _snapshot(instance, m2m: dict | None = None) -> dict:
 
 # --- the generator -----------------------------------------------------------------------------
 
-ACCOUNT_COLUMNS = [f.attname for f in Account._meta.concrete_fields]
-CONTACT_COLUMNS = [f.attname for f in Contact._meta.concrete_fields]
-INTERACTION_COLUMNS = [f.attname for f in Interaction._meta.concrete_fields]
+#: Column order of the row tuples built below (a new NOT NULL column without a default fails loudly).
+ACCOUNT_COLUMNS = [
+    "id", "created_at", "updated_at", "version", "name", "code", "industry_id", "ownership", "region",
+    "company_size", "currency", "registered_capital", "annual_revenue", "is_listed", "founded_on",
+    "lead_source", "address", "post_code", "phone", "fax", "email", "website", "parent_id", "owner_id",
+    "status", "notes",
+]  # fmt: skip
+A_ID, A_NAME, A_OWNER, A_STATUS = 0, 4, 23, 24
+CONTACT_COLUMNS = [
+    "id", "created_at", "updated_at", "version", "account_id", "name", "code", "title", "department",
+    "reports_to_id", "phone", "mobile", "email", "wechat", "hobbies", "notes", "is_active",
+]  # fmt: skip
+INTERACTION_COLUMNS = [
+    "id", "created_at", "updated_at", "version", "account_id", "code", "kind", "occurred_on", "owner_id",
+    "content", "next_step", "next_step_due", "next_step_done",
+]  # fmt: skip
 TEAM_COLUMNS = ["created_at", "updated_at", "version", "account_id", "user_id", "role"]
 PEOPLE_COLUMNS = ["interaction_id", "contact_id"]
 InteractionPeople = Interaction.their_people.through
@@ -519,7 +532,8 @@ class _Generator:
         self.group_ids: list[int] = []  # accounts whose name makes them a group, for subsidiaries
 
     # accounts ------------------------------------------------------------------------------
-    def account_row(self, pk: int, code: str) -> tuple:
+    def account_row(self, pk: int, code: str) -> tuple[tuple, str, bool]:
+        """The account's row, its web domain (for e-mail addresses) and whether its name is English."""
         rng = self.rng_accounts
         r = rng.random
         industry = self.industry(rng)
@@ -583,7 +597,7 @@ class _Generator:
             status,
             "",
         )
-        return row
+        return row, domain, english
 
     def team_row(self, account_id: int, owner_id: int) -> tuple | None:
         rng = self.rng_team
@@ -738,16 +752,15 @@ def generate(
                 codes = [
                     f"{ACCOUNT_CODE_PREFIX}{next_account + i:0{ACCOUNT_CODE_WIDTH}d}" for i in range(n)
                 ]
-                account_rows = [gen.account_row(pk, code) for pk, code in zip(account_ids, codes, strict=True)]
+                made = [gen.account_row(pk, code) for pk, code in zip(account_ids, codes, strict=True)]
+                account_rows = [row for row, _domain, _english in made]
                 team_rows = [
-                    row for a in account_rows if (row := gen.team_row(a[0], a[23])) is not None
+                    row for a in account_rows if (row := gen.team_row(a[A_ID], a[A_OWNER])) is not None
                 ]
                 contact_rows = []
-                for i, a in enumerate(account_rows):
-                    english = a[4].isascii()
-                    domain = (a[21] or a[20] or "@example.cn").split("www.")[-1].split("@")[-1]
+                for i, (a, domain, english) in enumerate(made):
                     contact_rows += gen.contact_rows(
-                        a[0],
+                        a[A_ID],
                         english,
                         contact_ids[i * k : (i + 1) * k],
                         [
@@ -756,11 +769,11 @@ def generate(
                         ],
                         domain,
                     )
-                picks = _accounts_for_interactions(gen.rng_log, [a[24] for a in account_rows], n_log)
+                picks = _accounts_for_interactions(gen.rng_log, [a[A_STATUS] for a in account_rows], n_log)
                 log_rows, people_rows, their_people = [], [], {}
                 for pk, i in zip(log_ids, picks, strict=True):
                     a = account_rows[i]
-                    log_rows.append(gen.interaction_row(pk, a[0], a[23]))
+                    log_rows.append(gen.interaction_row(pk, a[A_ID], a[A_OWNER]))
                     if k:
                         draw = gen.rng_log.random()
                         met = 0 if draw < 0.3 else (1 if draw < 0.85 else min(2, k))

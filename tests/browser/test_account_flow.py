@@ -62,7 +62,7 @@ def test_create_an_account_with_two_contacts_and_a_logged_contact(logged_in_page
     page.fill("#id_name", "Li Jian")
     page.fill("#id_title", "Head of infrastructure")
     page.fill("#id_department", "IT")
-    page.select_option("#id_reports_to", label="Zhang Hua")
+    page.select_option("#id_reports_to", label="Zhang Hua (CIO)")
     shot(page, "3-second-contact-form")
     _save(page)
 
@@ -99,7 +99,7 @@ def test_create_an_account_with_two_contacts_and_a_logged_contact(logged_in_page
     entry = page.locator("#log .card")
     assert entry.count() == 1
     text = entry.inner_text()
-    assert "Visit" in text and "Anna Li ↔ Li Jian" in text
+    assert "Visit" in text and "Anna Li ↔ Li Jian (Head of infrastructure)" in text
     assert "Walked Li Jian through the data-centre proposal." in text
     assert "Next step: Send the revised proposal" in text
     assert "done" not in text
