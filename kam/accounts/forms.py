@@ -123,6 +123,7 @@ class AccountTeamMemberForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = selectors.user_list(user=user)
+        self.fields["user"].empty_label = _("Choose a person…")
 
 
 class ReportsToForm(forms.Form):

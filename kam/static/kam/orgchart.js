@@ -10,10 +10,15 @@ window.kamOrgChart = function (element, roots, reportsToUrlTemplate) {
   const chart = echarts.getInstanceByDom(element) || echarts.init(element);
   chart.setOption({
     tooltip: { trigger: 'item', formatter: (p) => p.data.value ? `${p.data.name.replace('\n', ' · ')}${p.data.department ? '<br>' + p.data.department : ''}` : '' },
-    series: [{ type: 'tree', data: [data], orient: 'TB', top: 40, bottom: 60, left: 20, right: 20,
-               symbolSize: 12, expandAndCollapse: false, initialTreeDepth: -1,
-               label: { position: 'bottom', verticalAlign: 'top', align: 'center', fontSize: 12 },
-               leaves: { label: { position: 'bottom', verticalAlign: 'top', align: 'center' } } }],
+    series: [{ type: 'tree', data: [data], orient: 'TB', top: 40, bottom: 70, left: 60, right: 60,
+               symbol: 'circle', symbolSize: 8, edgeShape: 'polyline', edgeForkPosition: '50%',
+               expandAndCollapse: false, initialTreeDepth: -1,
+               lineStyle: { color: '#adb5bd', width: 1.5 },
+               itemStyle: { color: '#0d6efd', borderColor: '#0d6efd' },
+               label: { position: 'inside', fontSize: 12, lineHeight: 17, color: '#212529',
+                        backgroundColor: '#fff', borderColor: '#0d6efd', borderWidth: 1, borderRadius: 6,
+                        padding: [6, 10], align: 'center', verticalAlign: 'middle' },
+               emphasis: { focus: 'descendant' } }],
   });
   window.addEventListener('resize', () => chart.resize());
   if (!reportsToUrlTemplate) return;
