@@ -1,6 +1,8 @@
 """One FilterSet per list serves the page and the API; choice lists are restricted to the user."""
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +48,9 @@ class AccountFilterSet(BootstrapFilterSet):
     company_size = django_filters.ChoiceFilter(choices=CompanySize.choices, label=_("Company size"))
     region = django_filters.CharFilter(lookup_expr="iexact", label=_("Region"))
     owner = django_filters.ModelChoiceFilter(queryset=_users, label=_("Owner"))
-    team = django_filters.ModelChoiceFilter(queryset=_teams, method="in_team", label=_("Owner's team"))
+    team = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(queryset=_teams, method="in_team", label=_("Owner's team"))
+    )
     is_listed = django_filters.BooleanFilter(label=_("Listed"))
 
     class Meta:

@@ -135,3 +135,19 @@ def test_history_on_the_account_page(client, world):
     client.force_login(world.outsider)
     audit_page = client.get(reverse("audit:list")).context["page"].rows
     assert list(audit_page) == []
+
+
+def test_admin_site_edits_of_people_and_teams_are_audited(client, world):
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    client.force_login(world.admin)
+    start = _last_id()
+    response = client.post(reverse("admin:users_team_add"), {"name": "South", "kind": "region", "parent": world.hq.pk})
+    assert response.status_code == 302
+    response = client.post(reverse("admin:users_team_change", args=[world.east.pk]),
+                           {"name": "East China", "kind": "region", "parent": world.hq.pk})
+    assert response.status_code == 302
+    changes = _new_changes(start)
+    assert [(c.action, c.object_repr, c.changed_fields[:2]) for c in changes] == [
+        ("create", "South", ["id", "kind"]), ("update", "East China", ["kind", "name"])]
+    assert {c.actor_id for c in changes} == {world.admin.pk}
