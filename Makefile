@@ -18,8 +18,7 @@ $(BIN)/kam: pyproject.toml
 setup: $(BIN)/kam compilemessages ## create .venv and install KAM with its dev tools
 
 compilemessages: $(BIN)/kam
-	cd kam && ../$(BIN)/kam compilemessages --ignore=.venv -v0
-	$(BIN)/kam compilemessages -v0 --locale zh_Hans
+	$(BIN)/kam compilemessages -v0 --locale zh_Hans --ignore ".venv/*" --ignore "var/*"
 
 run: setup ## migrate the SQLite DB, load the demo on first run, serve on http://127.0.0.1:$(PORT)
 	$(BIN)/kam migrate --noinput -v0
@@ -59,8 +58,7 @@ bench: setup ## JSON figures of speed (see docs/benchmarks.md)
 	$(BIN)/kam bench
 
 messages: setup ## refresh locale/zh_Hans/LC_MESSAGES/django.po from the code
-	$(BIN)/kam makemessages --locale zh_Hans --ignore ".venv/*" --ignore "var/*" --no-obsolete --add-location file
-	$(BIN)/kam makemessages --locale zh_Hans -d djangojs --ignore ".venv/*" --ignore "var/*" --ignore "kam/static/vendor/*" --no-obsolete --add-location file
+	$(BIN)/kam makemessages --locale zh_Hans --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --no-obsolete --add-location file
 
 vendor: ## refresh kam/static/vendor from the npm registry (needs npm; the app does not)
 	./scripts/vendor.sh

@@ -158,3 +158,57 @@ def test_member_sees_only_own_next_steps_and_log(client, world, records):
     log = client.get(reverse("accounts:interaction_list")).context["page"].rows
     assert [i.account.name for i in log] == ["SPD Bank"]
     assert Interaction.objects.count() == 2
+
+
+@pytest.mark.parametrize("persona", sorted(set(PERSONAS) - CHANGERS))
+def test_refused_writes_on_children_change_nothing(client, world, records, persona):
+    """Team, org chart, next step and delete actions answer 404 outside the change scope."""
+    client.force_login(getattr(world, persona))
+    contact, interaction = records["contact"], records["interaction"]
+    audit_before = ObjectChange.objects.count()
+    member = world.account.team_members.get()
+    posts = [
+        (reverse("accounts:team_add", args=[world.account.pk]), {"user": world.outsider.pk, "role": "service"}),
+        (reverse("accounts:team_remove", args=[world.account.pk, member.pk]), {}),
+        (reverse("accounts:contact_reports_to", args=[contact.pk]), {"reports_to": ""}),
+        (reverse("accounts:next_step_toggle", args=[interaction.pk]), {"done": "1"}),
+        (reverse("accounts:interaction_delete", args=[interaction.pk]), {}),
+        (reverse("accounts:contact_delete", args=[contact.pk]), {}),
+        (reverse("accounts:interaction_create", args=[world.account.pk]),
+         {"kind": "visit", "occurred_on": "2026-11-01", "content": "x"}),
+    ]
+    assert [client.post(url, data).status_code for url, data in posts] == [404] * len(posts)
+    assert ObjectChange.objects.count() == audit_before
+    assert world.account.team_members.count() == 1
+    interaction.refresh_from_db()
+    assert not interaction.next_step_done
+    assert Interaction.objects.count() == 1 and Contact.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_reference_data_api_is_readable_and_read_only(world, persona):
+    api = APIClient()
+    api.force_authenticate(getattr(world, persona))
+    assert [i["code"] for i in api.get("/api/industries/").json()] == ["finance"]
+    assert {t["name"] for t in api.get("/api/teams/").json()} == {"HQ", "East", "West"}
+    refused = 403 if persona == "auditor" else 405  # auditors are stopped before the method check
+    assert api.post("/api/industries/", {"code": "x", "name": "x"}, format="json").status_code == refused
+    assert api.post("/api/teams/", {"name": "x"}, format="json").status_code == refused
+
+
+USERS_IN_REACH = {
+    "outsider": {"outsider", "teammate"},
+    "owner": {"owner", "east_manager"},
+    "teammate": {"outsider", "teammate"},
+    "east_manager": {"owner", "east_manager"},
+    "manager": {"manager", "east_manager", "owner", "teammate", "outsider"},
+    "auditor": {"admin", "auditor", "manager", "east_manager", "owner", "teammate", "outsider"},
+    "admin": {"admin", "auditor", "manager", "east_manager", "owner", "teammate", "outsider"},
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_users_api_shows_people_in_reach(world, persona):
+    api = APIClient()
+    api.force_authenticate(getattr(world, persona))
+    assert {u["username"] for u in api.get("/api/users/").json()["results"]} == USERS_IN_REACH[persona]
