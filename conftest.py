@@ -40,5 +40,7 @@ def world(db):
         pass
 
     w = World()
-    w.__dict__.update(people, hq=hq, east=east, west=west, industry=industry, account=account, other_account=other)
+    w.__dict__.update(
+        people, hq=hq, east=east, west=west, industry=industry, account=account, other_account=other
+    )
     return w

@@ -1,11 +1,11 @@
 """One FilterSet per list serves the page and the API; choice lists are restricted to the user."""
 
 import django_filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from kam.accounts import selectors
 from kam.accounts.choices import AccountStatus, CompanySize, InteractionKind, LeadSource, Ownership

@@ -73,6 +73,33 @@ def org_chart(*, account: Account) -> list[dict]:
     return roots
 
 
+def activity_by_kind(*, user, since) -> list[dict]:
+    """Contact-log entries per kind since a date, in the user's scope (the dashboard's chart)."""
+    from django.db.models import Count
+
+    from kam.accounts.choices import InteractionKind
+
+    counts = dict(
+        interaction_list(user=user)
+        .filter(occurred_on__gte=since)
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    return [{"kind": str(label), "count": counts.get(value, 0)} for value, label in InteractionKind.choices]
+
+
+def team_tree(*, user) -> list[dict]:
+    """Teams as nested {team, children} dicts, for the people page."""
+    teams = list(team_list(user=user).order_by("name"))
+    nodes = {t.pk: {"team": t, "children": []} for t in teams}
+    roots = []
+    for team in teams:
+        (nodes[team.parent_id]["children"] if team.parent_id in nodes else roots).append(nodes[team.pk])
+    return roots
+
+
 def industry_list(*, user) -> QuerySet[Industry]:
     return Industry.objects.restrict(user, "view")
 

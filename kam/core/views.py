@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -40,6 +42,7 @@ def home(request):
         ],
         "recent_accounts": account_selectors.account_list(user=user).order_by("-updated_at", "-id")[:8],
         "today": today,
+        "activity": account_selectors.activity_by_kind(user=user, since=today - datetime.timedelta(days=90)),
     }
     return render(request, "core/home.html", context)
 

@@ -26,7 +26,13 @@ class KamUserAdmin(AuditedModelAdmin, UserAdmin):
         (_("Access"), {"fields": ("role", "team", "is_active", "is_staff", "is_superuser")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "team", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "role", "team", "password1", "password2"),
+            },
+        ),
     )
 
     def has_delete_permission(self, request, obj=None):

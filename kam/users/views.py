@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from knox.models import AuthToken
 
-from kam.accounts.selectors import team_list, user_list
+from kam.accounts.selectors import team_tree, user_list
 from kam.core.views import add_service_errors
 from kam.users import services
 from kam.users.forms import HandoverForm, TokenForm
@@ -18,7 +18,7 @@ from kam.users.handover import handover_execute, handover_preview
 @login_required
 def people(request):
     users = user_list(user=request.user, active_only=False).order_by("team__name", "username")
-    return render(request, "users/people.html", {"people": users, "teams": team_list(user=request.user)})
+    return render(request, "users/people.html", {"people": users, "teams": team_tree(user=request.user)})
 
 
 @login_required

@@ -32,11 +32,15 @@ def test_account_pages(client, world, records, persona):
     assert client.get(reverse("accounts:detail", args=[pk])).status_code == _expected(persona, VIEWERS)
     assert client.get(reverse("accounts:edit", args=[pk])).status_code == _expected(persona, CHANGERS)
     assert client.get(reverse("accounts:delete", args=[pk])).status_code == _expected(persona, DELETERS)
-    assert client.get(reverse("accounts:contact_edit", args=[records["contact"].pk])).status_code == _expected(
-        persona, CHANGERS)
+    assert client.get(
+        reverse("accounts:contact_edit", args=[records["contact"].pk])
+    ).status_code == _expected(persona, CHANGERS)
     assert client.get(reverse("accounts:interaction_edit", args=[records["interaction"].pk])).status_code == (
-        _expected(persona, CHANGERS))
-    assert client.get(reverse("accounts:contact_create", args=[pk])).status_code == _expected(persona, CHANGERS)
+        _expected(persona, CHANGERS)
+    )
+    assert client.get(reverse("accounts:contact_create", args=[pk])).status_code == _expected(
+        persona, CHANGERS
+    )
 
 
 @pytest.mark.parametrize("persona", sorted(set(PERSONAS) - DELETERS))
@@ -53,8 +57,10 @@ def test_refused_delete_changes_nothing(client, world, records, persona):
 @pytest.mark.parametrize("persona", sorted(set(PERSONAS) - CHANGERS))
 def test_refused_edit_changes_nothing(client, world, records, persona):
     client.force_login(getattr(world, persona))
-    response = client.post(reverse("accounts:edit", args=[world.account.pk]),
-                           {"name": "Hijacked", "status": "active", "currency": "CNY", "version": 1})
+    response = client.post(
+        reverse("accounts:edit", args=[world.account.pk]),
+        {"name": "Hijacked", "status": "active", "currency": "CNY", "version": 1},
+    )
     assert response.status_code == 404
     world.account.refresh_from_db()
     assert world.account.name == "SPD Bank"
@@ -62,8 +68,11 @@ def test_refused_edit_changes_nothing(client, world, records, persona):
 
 
 def test_anonymous_is_sent_to_login(client, world, records):
-    for url in [reverse("accounts:detail", args=[world.account.pk]), reverse("accounts:list"),
-                reverse("accounts:next_steps")]:
+    for url in [
+        reverse("accounts:detail", args=[world.account.pk]),
+        reverse("accounts:list"),
+        reverse("accounts:next_steps"),
+    ]:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/login/")
@@ -110,7 +119,12 @@ def test_owner_filter_dropdown_lists_only_people_in_reach(client, world):
     client.force_login(world.manager)
     form = client.get(reverse("accounts:list")).context["filter"].form
     assert {u.username for u in form.fields["owner"].queryset} == {
-        "manager", "east_manager", "owner", "teammate", "outsider"}
+        "manager",
+        "east_manager",
+        "owner",
+        "teammate",
+        "outsider",
+    }
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -168,14 +182,19 @@ def test_refused_writes_on_children_change_nothing(client, world, records, perso
     audit_before = ObjectChange.objects.count()
     member = world.account.team_members.get()
     posts = [
-        (reverse("accounts:team_add", args=[world.account.pk]), {"user": world.outsider.pk, "role": "service"}),
+        (
+            reverse("accounts:team_add", args=[world.account.pk]),
+            {"user": world.outsider.pk, "role": "service"},
+        ),
         (reverse("accounts:team_remove", args=[world.account.pk, member.pk]), {}),
         (reverse("accounts:contact_reports_to", args=[contact.pk]), {"reports_to": ""}),
         (reverse("accounts:next_step_toggle", args=[interaction.pk]), {"done": "1"}),
         (reverse("accounts:interaction_delete", args=[interaction.pk]), {}),
         (reverse("accounts:contact_delete", args=[contact.pk]), {}),
-        (reverse("accounts:interaction_create", args=[world.account.pk]),
-         {"kind": "visit", "occurred_on": "2026-11-01", "content": "x"}),
+        (
+            reverse("accounts:interaction_create", args=[world.account.pk]),
+            {"kind": "visit", "occurred_on": "2026-11-01", "content": "x"},
+        ),
     ]
     assert [client.post(url, data).status_code for url, data in posts] == [404] * len(posts)
     assert ObjectChange.objects.count() == audit_before

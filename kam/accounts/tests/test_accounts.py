@@ -3,8 +3,8 @@
 import datetime
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -32,9 +32,15 @@ def test_two_stale_edits_second_is_refused_and_nothing_lost(client, world):
 def test_stale_api_update_answers_409(world):
     api = APIClient()
     api.force_authenticate(world.owner)
-    assert api.patch(f"/api/accounts/{world.account.pk}/", {"region": "北京", "version": 1}, format="json"
-                     ).status_code == 200
-    response = api.patch(f"/api/accounts/{world.account.pk}/", {"region": "广州", "version": 1}, format="json")
+    assert (
+        api.patch(
+            f"/api/accounts/{world.account.pk}/", {"region": "北京", "version": 1}, format="json"
+        ).status_code
+        == 200
+    )
+    response = api.patch(
+        f"/api/accounts/{world.account.pk}/", {"region": "广州", "version": 1}, format="json"
+    )
     assert response.status_code == 409
     assert "version" in response.json()
     world.account.refresh_from_db()
@@ -54,8 +60,16 @@ def test_put_without_version_is_refused(world):
 def test_invalid_form_names_the_field_and_saves_nothing(client, world):
     client.force_login(world.owner)
     count = Account.objects.count()
-    response = client.post(reverse("accounts:create"), {"name": "", "status": "prospect", "currency": "CNY",
-                                                        "registered_capital": "abc", "email": "not-mail"})
+    response = client.post(
+        reverse("accounts:create"),
+        {
+            "name": "",
+            "status": "prospect",
+            "currency": "CNY",
+            "registered_capital": "abc",
+            "email": "not-mail",
+        },
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) == {"name", "registered_capital", "email"}
@@ -71,7 +85,9 @@ def test_duplicate_code_is_a_field_error(client, world):
 
 def test_member_creates_an_account_they_own(client, world):
     client.force_login(world.outsider)
-    response = client.post(reverse("accounts:create"), {**FORM, "name": "新客户", "industry": world.industry.pk})
+    response = client.post(
+        reverse("accounts:create"), {**FORM, "name": "新客户", "industry": world.industry.pk}
+    )
     account = Account.objects.get(name="新客户")
     assert response["Location"] == reverse("accounts:detail", args=[account.pk])
     assert (account.owner, account.industry, account.version) == (world.outsider, world.industry, 1)
@@ -101,13 +117,17 @@ def test_org_chart_tree_and_reports_to_from_the_chart(client, world):
     chart = client.get(reverse("accounts:detail", args=[world.account.pk])).context["org_chart"]
     assert [(n["name"], [c["name"] for c in n["children"]]) for n in chart] == [("李阳", ["张华", "李建"])]
 
-    response = client.post(reverse("accounts:contact_reports_to", args=[buyer.pk]), {"reports_to": tech.pk},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("accounts:contact_reports_to", args=[buyer.pk]),
+        {"reports_to": tech.pk},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     buyer.refresh_from_db()
     assert buyer.reports_to == tech
-    loop = client.post(reverse("accounts:contact_reports_to", args=[gm.pk]), {"reports_to": buyer.pk},
-                       HTTP_HX_REQUEST="true")
+    loop = client.post(
+        reverse("accounts:contact_reports_to", args=[gm.pk]), {"reports_to": buyer.pk}, HTTP_HX_REQUEST="true"
+    )
     assert loop.status_code == 400
     assert "loop" in loop.content.decode()
     gm.refresh_from_db()
@@ -135,15 +155,26 @@ def test_log_a_contact_with_next_step_and_complete_it(client, world):
     tang = ContactFactory(account=world.account, name="唐军")
     client.force_login(world.owner)
     due = datetime.date(2030, 1, 15)
-    response = client.post(reverse("accounts:interaction_create", args=[world.account.pk]), {
-        "kind": "phone", "occurred_on": "2026-11-20", "content": "电话联系唐军，约定下周见面。",
-        "their_people": [tang.pk], "our_people": [world.owner.pk], "next_step": "Visit", "next_step_due": due})
+    response = client.post(
+        reverse("accounts:interaction_create", args=[world.account.pk]),
+        {
+            "kind": "phone",
+            "occurred_on": "2026-11-20",
+            "content": "电话联系唐军，约定下周见面。",
+            "their_people": [tang.pk],
+            "our_people": [world.owner.pk],
+            "next_step": "Visit",
+            "next_step_due": due,
+        },
+    )
     assert response.status_code == 302
     entry = Interaction.objects.get()
     assert (entry.owner, list(entry.their_people.all()), entry.next_step_due) == (world.owner, [tang], due)
     steps = client.get(reverse("accounts:next_steps")).context["steps"]
     assert [s.pk for s in steps] == [entry.pk]
-    toggle = client.post(reverse("accounts:next_step_toggle", args=[entry.pk]), {"done": "1"}, HTTP_HX_REQUEST="true")
+    toggle = client.post(
+        reverse("accounts:next_step_toggle", args=[entry.pk]), {"done": "1"}, HTTP_HX_REQUEST="true"
+    )
     assert toggle.status_code == 200
     entry.refresh_from_db()
     assert entry.next_step_done
@@ -152,8 +183,10 @@ def test_log_a_contact_with_next_step_and_complete_it(client, world):
 
 def test_next_step_due_needs_a_next_step(client, world):
     client.force_login(world.owner)
-    response = client.post(reverse("accounts:interaction_create", args=[world.account.pk]), {
-        "kind": "visit", "occurred_on": "2026-11-20", "content": "x", "next_step_due": "2026-12-01"})
+    response = client.post(
+        reverse("accounts:interaction_create", args=[world.account.pk]),
+        {"kind": "visit", "occurred_on": "2026-11-20", "content": "x", "next_step_due": "2026-12-01"},
+    )
     assert list(response.context["form"].errors) == ["next_step"]
     assert Interaction.objects.count() == 0
 
@@ -203,23 +236,39 @@ def test_schema_and_docs(client, world):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     text = schema.content.decode()
-    for path in ["/api/accounts/", "/api/contacts/", "/api/interactions/", "/api/industries/", "/api/teams/",
-                 "/api/users/"]:
+    for path in [
+        "/api/accounts/",
+        "/api/contacts/",
+        "/api/interactions/",
+        "/api/industries/",
+        "/api/teams/",
+        "/api/users/",
+    ]:
         assert f"{path}:" in text
     assert client.get("/api/docs/").status_code == 200
 
 
 def test_token_login_endpoint_and_lockout(client, world):
-    ok = client.post("/api/auth/token/", {"username": "owner", "password": "pw-for-tests-1"},
-                     content_type="application/json")
+    ok = client.post(
+        "/api/auth/token/",
+        {"username": "owner", "password": "pw-for-tests-1"},
+        content_type="application/json",
+    )
     assert ok.status_code == 201
     key = ok.json()["token"]
     assert client.get("/api/accounts/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
-    statuses = [client.post("/api/auth/token/", {"username": "owner", "password": "wrong"},
-                            content_type="application/json").status_code for _attempt in range(10)]
+    statuses = [
+        client.post(
+            "/api/auth/token/", {"username": "owner", "password": "wrong"}, content_type="application/json"
+        ).status_code
+        for _attempt in range(10)
+    ]
     assert statuses == [401] * 9 + [429]  # AXES_FAILURE_LIMIT = 10
-    locked = client.post("/api/auth/token/", {"username": "owner", "password": "pw-for-tests-1"},
-                         content_type="application/json")
+    locked = client.post(
+        "/api/auth/token/",
+        {"username": "owner", "password": "pw-for-tests-1"},
+        content_type="application/json",
+    )
     assert locked.status_code == 429
     assert b"token" not in locked.content
 
@@ -227,12 +276,16 @@ def test_token_login_endpoint_and_lockout(client, world):
 def test_contacts_api_crud(world):
     api = APIClient()
     api.force_authenticate(world.teammate)
-    created = api.post("/api/contacts/", {"account": world.account.pk, "name": "郑师超", "title": "主任"},
-                       format="json").json()
+    created = api.post(
+        "/api/contacts/", {"account": world.account.pk, "name": "郑师超", "title": "主任"}, format="json"
+    ).json()
     updated = api.patch(f"/api/contacts/{created['id']}/", {"title": "Director", "version": 1}, format="json")
     assert updated.json()["title"] == "Director"
     assert updated.json()["version"] == 2
     assert api.delete(f"/api/contacts/{created['id']}/").status_code == 204
     assert not Contact.objects.filter(pk=created["id"]).exists()
-    assert list(ObjectChange.objects.filter(content_type__model="contact").values_list("action", flat=True)
-                .order_by("id")) == ["create", "update", "delete"]
+    assert list(
+        ObjectChange.objects.filter(content_type__model="contact")
+        .values_list("action", flat=True)
+        .order_by("id")
+    ) == ["create", "update", "delete"]

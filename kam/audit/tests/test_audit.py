@@ -25,8 +25,10 @@ def test_form_create_update_delete_are_audited(client, world):
     start = _last_id()
     client.post(reverse("accounts:create"), {"name": "Audit Co", "status": "prospect", "currency": "CNY"})
     account = Account.objects.get(name="Audit Co")
-    client.post(reverse("accounts:edit", args=[account.pk]),
-                {"name": "Audit Co 2", "status": "active", "currency": "CNY", "version": 1})
+    client.post(
+        reverse("accounts:edit", args=[account.pk]),
+        {"name": "Audit Co 2", "status": "active", "currency": "CNY", "version": 1},
+    )
     client.post(reverse("accounts:delete", args=[account.pk]))
     changes = _new_changes(start)
     assert [(c.action, c.object_id, c.actor_id) for c in changes] == [
@@ -45,13 +47,21 @@ def test_api_writes_are_audited_with_the_request_id(world):
     api = APIClient()
     api.force_authenticate(world.owner)
     start = _last_id()
-    response = api.post("/api/contacts/", {"account": world.account.pk, "name": "林智勇", "title": "IT manager"},
-                        format="json", HTTP_X_REQUEST_ID="req-1234567890")
+    response = api.post(
+        "/api/contacts/",
+        {"account": world.account.pk, "name": "林智勇", "title": "IT manager"},
+        format="json",
+        HTTP_X_REQUEST_ID="req-1234567890",
+    )
     assert response.status_code == 201
     assert response["X-Request-ID"] == "req-1234567890"
     [change] = _new_changes(start)
     assert (change.action, change.content_type.model, change.request_id, change.account_id) == (
-        "create", "contact", "req-1234567890", world.account.pk)
+        "create",
+        "contact",
+        "req-1234567890",
+        world.account.pk,
+    )
     assert change.after["name"] == "林智勇"
 
 
@@ -60,9 +70,18 @@ def test_interaction_people_are_part_of_the_audited_state(world):
     api.force_authenticate(world.owner)
     contact = Contact.objects.create(account=world.account, name="黄艾香")
     start = _last_id()
-    response = api.post("/api/interactions/", {
-        "account": world.account.pk, "kind": "visit", "occurred_on": "2026-11-20", "content": "Demo",
-        "our_people": [world.owner.pk], "their_people": [contact.pk]}, format="json")
+    response = api.post(
+        "/api/interactions/",
+        {
+            "account": world.account.pk,
+            "kind": "visit",
+            "occurred_on": "2026-11-20",
+            "content": "Demo",
+            "our_people": [world.owner.pk],
+            "their_people": [contact.pk],
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     [change] = _new_changes(start)
     assert (change.after["our_people"], change.after["their_people"]) == ([world.owner.pk], [contact.pk])
@@ -114,8 +133,10 @@ def test_admin_site_cannot_edit_or_delete_audit_rows(client, world):
     assert b'name="_save"' not in detail.content
     response = client.post(reverse("admin:audit_objectchange_change", args=[change.pk]), {"object_repr": "x"})
     assert response.status_code == 403
-    assert client.post(reverse("admin:audit_objectchange_delete", args=[change.pk]), {"post": "yes"}).status_code \
+    assert (
+        client.post(reverse("admin:audit_objectchange_delete", args=[change.pk]), {"post": "yes"}).status_code
         == 403
+    )
     assert ObjectChange.objects.get(pk=change.pk).object_repr == "Renamed"
 
 
@@ -131,7 +152,9 @@ def test_history_on_the_account_page(client, world):
     contact_create(actor=world.owner, account=world.account, data={"name": "郑师超"})
     client.force_login(world.teammate)
     history = client.get(reverse("accounts:detail", args=[world.account.pk])).context["history"]
-    assert [(c.action, c.content_type.model, c.object_repr) for c in history] == [("create", "contact", "郑师超")]
+    assert [(c.action, c.content_type.model, c.object_repr) for c in history] == [
+        ("create", "contact", "郑师超")
+    ]
     client.force_login(world.outsider)
     audit_page = client.get(reverse("audit:list")).context["page"].rows
     assert list(audit_page) == []
@@ -142,12 +165,18 @@ def test_admin_site_edits_of_people_and_teams_are_audited(client, world):
     world.admin.save()
     client.force_login(world.admin)
     start = _last_id()
-    response = client.post(reverse("admin:users_team_add"), {"name": "South", "kind": "region", "parent": world.hq.pk})
+    response = client.post(
+        reverse("admin:users_team_add"), {"name": "South", "kind": "region", "parent": world.hq.pk}
+    )
     assert response.status_code == 302
-    response = client.post(reverse("admin:users_team_change", args=[world.east.pk]),
-                           {"name": "East China", "kind": "region", "parent": world.hq.pk})
+    response = client.post(
+        reverse("admin:users_team_change", args=[world.east.pk]),
+        {"name": "East China", "kind": "region", "parent": world.hq.pk},
+    )
     assert response.status_code == 302
     changes = _new_changes(start)
     assert [(c.action, c.object_repr, c.changed_fields[:2]) for c in changes] == [
-        ("create", "South", ["id", "kind"]), ("update", "East China", ["kind", "name"])]
+        ("create", "South", ["id", "kind"]),
+        ("update", "East China", ["kind", "name"]),
+    ]
     assert {c.actor_id for c in changes} == {world.admin.pk}

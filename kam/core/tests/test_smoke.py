@@ -14,8 +14,19 @@ def test_anonymous_visitor_lands_on_login(client, db):
     assert response["Location"] == "/login/?next=/"
 
 
-@pytest.mark.parametrize("name", ["home", "accounts:list", "accounts:contact_list", "accounts:interaction_list",
-                                  "accounts:next_steps", "accounts:create", "users:tokens", "audit:list"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "home",
+        "accounts:list",
+        "accounts:contact_list",
+        "accounts:interaction_list",
+        "accounts:next_steps",
+        "accounts:create",
+        "users:tokens",
+        "audit:list",
+    ],
+)
 def test_pages_render_for_a_member(client, world, name):
     client.force_login(world.owner)
     response = client.get(reverse(name))

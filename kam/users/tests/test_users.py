@@ -55,7 +55,9 @@ def test_deactivation_ends_sessions_and_tokens(client, world):
     assert Session.objects.count() == 0
     assert AuthToken.objects.filter(user=world.owner).count() == 0
     assert client.get("/api/accounts/", **_token_header(key)).status_code == 401
-    change = ObjectChange.objects.filter(object_id=str(world.owner.pk), content_type__model="user").latest("id")
+    change = ObjectChange.objects.filter(object_id=str(world.owner.pk), content_type__model="user").latest(
+        "id"
+    )
     assert change.changed_fields == ["is_active"]
     assert change.actor == world.admin
 
@@ -70,7 +72,9 @@ def test_only_admins_deactivate(world):
 def test_handover_moves_exactly_what_the_preview_showed(world):
     second = AccountFactory(name="Second", owner=world.owner)
     open_step = InteractionFactory(account=world.account, owner=world.owner, next_step="Send the quote")
-    InteractionFactory(account=world.account, owner=world.owner, next_step="Done already", next_step_done=True)
+    InteractionFactory(
+        account=world.account, owner=world.owner, next_step="Done already", next_step_done=True
+    )
     InteractionFactory(account=world.account, owner=world.owner, next_step="")
     preview = {line.key: line.count for line in handover_preview(from_user=world.owner)}
     assert preview == {"accounts": 2, "next_steps": 1}
@@ -80,15 +84,22 @@ def test_handover_moves_exactly_what_the_preview_showed(world):
 
     assert moved == preview
     assert set(Account.objects.filter(owner=world.teammate).values_list("pk", flat=True)) == {
-        world.account.pk, second.pk}
-    assert list(Interaction.objects.filter(owner=world.teammate).values_list("pk", flat=True)) == [open_step.pk]
+        world.account.pk,
+        second.pk,
+    }
+    assert list(Interaction.objects.filter(owner=world.teammate).values_list("pk", flat=True)) == [
+        open_step.pk
+    ]
     assert Interaction.objects.filter(owner=world.owner).count() == 2  # done and step-less entries stay
     new = ObjectChange.objects.order_by("id")[audit_before:]
     assert [(c.content_type.model, c.changed_fields, c.actor_id) for c in new] == [
-        ("account", ["owner"], world.admin.pk)] * 2 + [("interaction", ["owner"], world.admin.pk)]
+        ("account", ["owner"], world.admin.pk)
+    ] * 2 + [("interaction", ["owner"], world.admin.pk)]
     assert {c.request_id for c in new} == {new[0].request_id}
     assert {line.key: line.count for line in handover_preview(from_user=world.owner)} == {
-        "accounts": 0, "next_steps": 0}
+        "accounts": 0,
+        "next_steps": 0,
+    }
 
 
 def test_handover_refused_for_a_member_and_to_oneself(world):
@@ -107,10 +118,17 @@ def test_east_manager_cannot_hand_over_to_someone_outside_their_team(world):
 
 def test_handover_page_previews_then_moves(client, world):
     client.force_login(world.admin)
-    preview = client.get(reverse("users:handover"), {"from_user": world.owner.pk, "to_user": world.teammate.pk})
-    assert [(line.key, line.count) for line in preview.context["preview"]] == [("accounts", 1), ("next_steps", 0)]
-    response = client.post(reverse("users:handover"), {"from_user": world.owner.pk, "to_user": world.teammate.pk,
-                                                       "confirm": "1", "deactivate": "on"})
+    preview = client.get(
+        reverse("users:handover"), {"from_user": world.owner.pk, "to_user": world.teammate.pk}
+    )
+    assert [(line.key, line.count) for line in preview.context["preview"]] == [
+        ("accounts", 1),
+        ("next_steps", 0),
+    ]
+    response = client.post(
+        reverse("users:handover"),
+        {"from_user": world.owner.pk, "to_user": world.teammate.pk, "confirm": "1", "deactivate": "on"},
+    )
     assert response.context["moved"] == {"accounts": 1, "next_steps": 0}
     world.owner.refresh_from_db()
     assert not world.owner.is_active

@@ -27,6 +27,13 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         with request_id_scope():
-            user_create(actor=None, username=username, password=password, email=email, role="admin",
-                        is_staff=True, is_superuser=True)
+            user_create(
+                actor=None,
+                username=username,
+                password=password,
+                email=email,
+                role="admin",
+                is_staff=True,
+                is_superuser=True,
+            )
         self.stdout.write(self.style.SUCCESS(f"Administrator {username} created."))

@@ -27,7 +27,9 @@ class Command(BaseCommand):
                     raise CommandError(f"{username} is deactivated.")
                 token, key = token_create(user=user, actor=None, days=options.get("days"))
                 expiry = token.expiry.isoformat() if token.expiry else "never"
-                self.stderr.write(f"Token for {username}, expires {expiry}. Send it as 'Authorization: Token <key>'.")
+                self.stderr.write(
+                    f"Token for {username}, expires {expiry}. Send it as 'Authorization: Token <key>'."
+                )
                 self.stdout.write(key)
             else:
                 tokens = list(user.auth_token_set.all())
