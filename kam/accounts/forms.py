@@ -73,6 +73,7 @@ class ContactForm(VersionedModelForm):
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
+        self.instance.account = account  # model validation compares reports_to's account with this one
         managers = account.contacts.order_by("name")
         if self.instance.pk:
             managers = managers.exclude(pk=self.instance.pk)
@@ -98,7 +99,7 @@ class InteractionForm(VersionedModelForm):
             "content": forms.Textarea(attrs={"rows": 4}),
             "occurred_on": forms.DateInput(),
             "next_step_due": forms.DateInput(),
-            "their_people": forms.CheckboxSelectMultiple(),
+            "their_people": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         }
 
     def __init__(self, *args, account: Account, user, **kwargs):
@@ -109,7 +110,6 @@ class InteractionForm(VersionedModelForm):
         self.fields["owner"].help_text = _("Leave empty to own it yourself.")
         self.fields["our_people"].queryset = people
         self.fields["their_people"].queryset = account.contacts.order_by("name")
-        self.fields["their_people"].widget.attrs["class"] = ""
 
     def clean_owner(self):
         return self.cleaned_data.get("owner") or (self.instance.owner if self.instance.pk else None)

@@ -25,6 +25,16 @@ ACCOUNT_ORDERINGS = {
 }
 
 
+def _org_chart_context(account, can_change: bool) -> dict:
+    """What the org-chart block needs: the tree for ECharts and the contacts table under it."""
+    return {
+        "account": account,
+        "can_change": can_change,
+        "org_chart": selectors.org_chart(account=account),
+        "contacts": account.contacts.select_related("reports_to").order_by("name"),
+    }
+
+
 def _require_writer(user):
     if not user.can_write:
         raise PermissionDenied(_("Your role is read-only."))
@@ -112,12 +122,9 @@ def account_detail(request, pk):
     user = request.user
     interactions = account.interactions.select_related("owner").prefetch_related("their_people", "our_people")
     context = {
-        "account": account,
-        "can_change": can(user, "change", account),
+        **_org_chart_context(account, can(user, "change", account)),
         "can_delete": can(user, "delete", account),
         "team": selectors.account_team(account=account),
-        "contacts": account.contacts.select_related("reports_to").order_by("name"),
-        "org_chart": selectors.org_chart(account=account),
         "interactions": interactions[:50],
         "open_next_steps": interactions.filter(next_step_done=False)
         .exclude(next_step="")
@@ -158,6 +165,7 @@ def account_team_remove(request, pk, member_pk):
 
 
 # Contacts ---------------------------------------------------------------------------------------
+
 
 CONTACT_ORDERINGS = {"name": ("name", "id"), "-updated_at": ("-updated_at", "-id")}
 
@@ -242,17 +250,7 @@ def contact_reports_to(request, pk):
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400)
     if request.htmx:
-        response = render(
-            request,
-            "accounts/partials/_org_chart.html",
-            {
-                "account": contact.account,
-                "org_chart": selectors.org_chart(account=contact.account),
-                "contacts": contact.account.contacts.order_by("name"),
-                "can_change": True,
-            },
-        )
-        return response
+        return render(request, "accounts/partials/_org_chart.html", _org_chart_context(contact.account, True))
     return redirect("accounts:detail", pk=contact.account_id)
 
 

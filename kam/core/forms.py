@@ -17,7 +17,8 @@ def style_widgets(form: forms.BaseForm) -> forms.BaseForm:
             css = "form-control"
         if css and css not in widget.attrs.get("class", ""):
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-        widget.attrs.setdefault("aria-label", str(field.label or ""))
+        if not isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            widget.attrs.setdefault("aria-label", str(field.label or ""))
         if isinstance(widget, forms.DateInput):
             widget.input_type = "date"
             widget.format = "%Y-%m-%d"

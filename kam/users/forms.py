@@ -6,8 +6,8 @@ from kam.users.models import User
 
 
 class HandoverForm(BootstrapFormMixin, forms.Form):
-    from_user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("From"))
-    to_user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("To"))
+    from_user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Hand over from"))
+    to_user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Hand over to"))
     deactivate = forms.BooleanField(required=False, label=_("Deactivate the person handing over afterwards"))
 
     def __init__(self, *args, users, **kwargs):

@@ -52,7 +52,7 @@ def test_put_without_version_is_refused(world):
     api.force_authenticate(world.owner)
     response = api.put(f"/api/accounts/{world.account.pk}/", {"name": "X", "status": "active"}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"version": ["Send the version you loaded."]}
+    assert response.json() == {"version": ["Include the version you received when you loaded the record."]}
     world.account.refresh_from_db()
     assert world.account.name == "SPD Bank"
 
