@@ -6,9 +6,10 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 
 from kam.audit.models import AuditAction, ObjectChange
+from kam.core import bulk
 from kam.core.request_context import current_request_id
 
 #: Bookkeeping fields that change on every save and would only add noise to a diff.
@@ -122,7 +123,6 @@ def audit_bulk(
     action: str,
     befores: Iterable[dict | None] | None = None,
     afters: Iterable[dict | None] | None = None,
-    batch_size: int = 2000,
 ) -> int:
     """Audit many records in a few INSERTs (imports, handover): one entry per changed record.
 
@@ -136,5 +136,7 @@ def audit_bulk(
         for inst, b, a in zip(instances, befores, afters, strict=True)
         if action != AuditAction.UPDATE or b != a
     ]
-    ObjectChange.objects.bulk_create(entries, batch_size=batch_size)
+    with transaction.atomic():  # ids are reserved under the write lock (SQLite) or from the sequence
+        bulk.reserve_ids(ObjectChange, entries)
+        bulk.insert(ObjectChange, entries)
     return len(entries)

@@ -77,13 +77,15 @@ def read_csv(data: bytes) -> Table:
         else:
             raise ReadError(_("The file is empty."))
     except csv.Error as error:
-        raise ReadError(_("Row %(row)s cannot be read as CSV.") % {"row": number + 1}, row=number + 1) from error
+        raise ReadError(
+            _("Row %(row)s cannot be read as CSV.") % {"row": number + 1}, row=number + 1
+        ) from error
     header = [cell.strip() for cell in cells]
 
     def rows() -> Iterator[Row]:
         row_number = number
         try:
-            for row_number, row in enumerate(reader, start=number + 1):  # noqa: B007
+            for row_number, row in enumerate(reader, start=number + 1):
                 if not _is_blank(row):
                     yield row_number, row
         except csv.Error as error:
