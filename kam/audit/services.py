@@ -2,11 +2,13 @@
 
 import datetime
 import decimal
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import timezone
 
 from kam.audit.models import AuditAction, ObjectChange
 from kam.core import bulk
@@ -124,19 +126,42 @@ def audit_bulk(
     befores: Iterable[dict | None] | None = None,
     afters: Iterable[dict | None] | None = None,
 ) -> int:
-    """Audit many records in a few INSERTs (imports, handover): one entry per changed record.
+    """Audit many records in one bulk INSERT (imports, handover, generator): one entry per changed record.
 
     `befores`/`afters` default to None/current snapshot; pass precomputed snapshots to avoid queries.
+    Rows are built as plain values (no model instances): at 20,000 records that is most of the cost.
     """
-    request_id = current_request_id()
+    if not instances:
+        return 0
     befores = list(befores) if befores is not None else [None] * len(instances)
     afters = list(afters) if afters is not None else [snapshot(i) for i in instances]
-    entries = [
-        _entry(instance=inst, actor=actor, action=action, before=b, after=a, request_id=request_id)
-        for inst, b, a in zip(instances, befores, afters, strict=True)
-        if action != AuditAction.UPDATE or b != a
-    ]
-    with transaction.atomic():  # ids are reserved under the write lock (SQLite) or from the sequence
-        bulk.reserve_ids(ObjectChange, entries)
-        bulk.insert(ObjectChange, entries)
-    return len(entries)
+    content_type_id = ContentType.objects.get_for_model(instances[0], for_concrete_model=True).pk
+    is_account = instances[0]._meta.label == "accounts.Account"
+    actor_id, actor_repr = (
+        (actor.pk, actor.get_username()) if actor is not None and actor.is_authenticated else (None, "system")
+    )
+    now, request_id, dumps = timezone.now(), current_request_id(), json.dumps
+    rows = []
+    for instance, before, after in zip(instances, befores, afters, strict=True):
+        if action == AuditAction.UPDATE and before == after:
+            continue
+        old, new = before or {}, after or {}
+        changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        rows.append([
+            content_type_id, str(instance.pk), str(instance)[:300],
+            instance.pk if is_account else getattr(instance, "account_id", None),
+            action, actor_id, actor_repr, now, request_id,
+            None if before is None else dumps(before, ensure_ascii=False),
+            None if after is None else dumps(after, ensure_ascii=False),
+            dumps(changed),
+        ])  # fmt: skip
+    with transaction.atomic():
+        bulk.insert_rows(ObjectChange, BULK_COLUMNS, rows)
+    return len(rows)
+
+
+#: The ObjectChange columns audit_bulk fills, in the order of its rows.
+BULK_COLUMNS = [
+    "content_type_id", "object_id", "object_repr", "account_id", "action", "actor_id", "actor_repr",
+    "timestamp", "request_id", "before", "after", "changed_fields",
+]  # fmt: skip

@@ -92,9 +92,17 @@ def insert(model: type[models.Model], instances: Sequence[models.Model]) -> None
         instance._state.adding = False
         for attname in stamped:
             setattr(instance, attname, now)
-    rows = _rows(instances, fields)
+    insert_rows(model, [f.attname for f in fields], _rows(instances, fields))
+
+
+def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """INSERT plain value lists into `attnames` columns; values must already be in database form."""
+    if not rows:
+        return
+    opts = model._meta
     quote = connection.ops.quote_name
-    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    table = quote(opts.db_table)
+    columns = ", ".join(quote(opts.get_field(name).column) for name in attnames)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with (
@@ -104,7 +112,7 @@ def insert(model: type[models.Model], instances: Sequence[models.Model]) -> None
                 for row in rows:
                     copy.write_row(row)
         else:
-            placeholders = ", ".join(["%s"] * len(fields))
+            placeholders = ", ".join(["%s"] * len(attnames))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
 
 
