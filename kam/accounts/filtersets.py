@@ -46,7 +46,7 @@ class AccountFilterSet(BootstrapFilterSet):
     ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label=_("Ownership"))
     lead_source = django_filters.ChoiceFilter(choices=LeadSource.choices, label=_("Lead source"))
     company_size = django_filters.ChoiceFilter(choices=CompanySize.choices, label=_("Company size"))
-    region = django_filters.CharFilter(lookup_expr="iexact", label=_("Region"))
+    region = django_filters.CharFilter(label=_("Region"))  # exact: uses the index
     owner = django_filters.ModelChoiceFilter(queryset=_users, label=_("Owner"))
     team = extend_schema_field(OpenApiTypes.INT)(
         django_filters.ModelChoiceFilter(queryset=_teams, method="in_team", label=_("Owner's team"))
@@ -72,7 +72,7 @@ class AccountFilterSet(BootstrapFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value))
+        return queryset.filter(Q(name__icontains=value) | Q(code=value))
 
     def in_team(self, queryset, name, team):
         return queryset.filter(owner__team_id__in=team.descendant_ids())

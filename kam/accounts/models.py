@@ -57,6 +57,7 @@ class Account(TimeStampedModel):
         null=True,
         blank=True,
         related_name="accounts",
+        db_index=False,  # account_industry_name_idx starts with it
         verbose_name=_("industry"),
     )
     ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices, blank=True)
@@ -100,6 +101,7 @@ class Account(TimeStampedModel):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="owned_accounts",
+        db_index=False,  # account_owner_name_idx starts with it
         verbose_name=_("owner"),
     )
     status = models.CharField(

@@ -20,7 +20,7 @@ def account_search(*, user, query: str, limit: int = 8) -> QuerySet[Account]:
     query = query.strip()
     if not query:
         return Account.objects.none()
-    return account_list(user=user).filter(Q(name__icontains=query) | Q(code__iexact=query))[:limit]
+    return account_list(user=user).filter(Q(name__icontains=query) | Q(code=query))[:limit]
 
 
 def account_team(*, account: Account) -> QuerySet[AccountTeamMember]:

@@ -21,7 +21,6 @@ ACCOUNT_ORDERINGS = {
     "-name": ("-name", "-id"),
     "-updated_at": ("-updated_at", "-id"),
     "updated_at": ("updated_at", "id"),
-    "-created_at": ("-created_at", "-id"),
 }
 
 
@@ -259,7 +258,6 @@ def contact_reports_to(request, pk):
 INTERACTION_ORDERINGS = {
     "-occurred_on": ("-occurred_on", "-id"),
     "occurred_on": ("occurred_on", "id"),
-    "-created_at": ("-created_at", "-id"),
 }
 
 

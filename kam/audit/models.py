@@ -28,7 +28,9 @@ class AppendOnlyQuerySet(RestrictedQuerySet):
 class ObjectChange(models.Model):
     """Who changed what, when, in which request, with the record's state before and after."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("record type"))
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, db_index=False, verbose_name=_("record type")
+    )  # covered by audit_object_idx
     object_id = models.CharField(_("record id"), max_length=150)  # knox token ids are 128-char digests
     object_repr = models.CharField(_("record"), max_length=300)
     account_id = models.BigIntegerField(_("account id"), null=True, blank=True, db_index=True)

@@ -16,7 +16,7 @@ class RestrictedQuerySet(models.QuerySet):
 class TimeStampedModel(models.Model):
     """Created/updated times plus `version`, bumped on every save by a service (optimistic locking)."""
 
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
