@@ -104,8 +104,12 @@ class InteractionFilterSet(BootstrapFilterSet):
     account = django_filters.NumberFilter(field_name="account_id", label=_("Account id"))
     kind = django_filters.ChoiceFilter(choices=InteractionKind.choices, label=_("Kind"))
     owner = django_filters.ModelChoiceFilter(queryset=_users, label=_("Responsible"))
-    occurred_after = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label=_("From date"))
-    occurred_before = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte", label=_("To date"))
+    occurred_after = django_filters.DateFilter(
+        field_name="occurred_on", lookup_expr="gte", label=_("From date")
+    )
+    occurred_before = django_filters.DateFilter(
+        field_name="occurred_on", lookup_expr="lte", label=_("To date")
+    )
     open_next_step = django_filters.BooleanFilter(method="with_open_next_step", label=_("Open next step"))
 
     class Meta:

@@ -82,7 +82,9 @@ class AccountViewSet(ServiceModelViewSet):
     def perform_update(self, serializer):
         data, version = self.split_version(serializer.validated_data)
         if version is None and not serializer.partial:
-            raise serializers.ValidationError({"version": [_("Include the version you received when you loaded the record.")]})
+            raise serializers.ValidationError(
+                {"version": [_("Include the version you received when you loaded the record.")]}
+            )
         serializer.instance = services.account_update(
             account=serializer.instance, actor=self.request.user, data=data, expected_version=version
         )
