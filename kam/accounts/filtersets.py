@@ -36,6 +36,7 @@ class BootstrapFilterSet(django_filters.FilterSet):
             for field in form.fields.values():
                 if hasattr(field, "empty_label"):
                     field.empty_label = format_lazy("{label}: {all}", label=field.label, all=_("all"))
+                    field.widget.choices = field.choices  # plain choice widgets copied the old label
         return self._form
 
 
