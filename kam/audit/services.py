@@ -1,9 +1,7 @@
 """Writing audit entries. Services call these; nothing else writes ObjectChange."""
 
-import datetime
-import decimal
+import functools
 import json
-import uuid
 from collections.abc import Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,29 +17,45 @@ IGNORED_FIELDS = {"version", "updated_at", "created_at", "last_login"}
 MASKED_FIELDS = {"password", "digest", "token_key"}
 
 
-def _json_value(value):
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, bytes | memoryview):
-        return None
-    return value
+def _converter(field: models.Field):
+    """How one field's Python value becomes JSON (None: it already is). Chosen once per field."""
+    if field.name in MASKED_FIELDS:
+        return lambda value: "***" if value else value
+    if isinstance(field, models.DecimalField | models.UUIDField):
+        return str
+    if isinstance(field, models.DateField | models.TimeField):  # DateTimeField is a DateField too
+        return lambda value: value.isoformat()
+    if isinstance(field, models.BinaryField):
+        return lambda value: None
+    return None
 
 
-def snapshot(instance: models.Model) -> dict:
-    """The record's fields by name as JSON-safe values (foreign keys as ids, many-to-many as sorted ids)."""
-    data = {}
-    for field in instance._meta.concrete_fields:
-        if field.name in IGNORED_FIELDS:
-            continue
-        value = getattr(instance, field.attname)
-        data[field.name] = "***" if field.name in MASKED_FIELDS and value else _json_value(value)
-    if instance.pk is not None:
-        for field in instance._meta.many_to_many:
-            data[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+@functools.cache
+def _snapshot_plan(model: type[models.Model]):
+    fields = [f for f in model._meta.concrete_fields if f.name not in IGNORED_FIELDS]
+    names = [(f.name, f.attname) for f in fields]
+    converters = [(f.name, convert) for f in fields if (convert := _converter(f)) is not None]
+    return names, converters, [f.name for f in model._meta.many_to_many]
+
+
+def snapshot(instance: models.Model, *, m2m: dict[str, Iterable[int]] | None = None) -> dict:
+    """The record's fields by name as JSON-safe values (foreign keys as ids, many-to-many as sorted ids).
+
+    Bulk callers that already know the many-to-many ids pass them in `m2m` (no query per record);
+    otherwise a saved record's many-to-many fields are read from the database.
+    """
+    names, converters, many_to_many = _snapshot_plan(type(instance))
+    values = instance.__dict__
+    data = {name: values[attname] for name, attname in names}
+    for name, convert in converters:
+        if data[name] is not None:
+            data[name] = convert(data[name])
+    if m2m is not None:
+        for name in many_to_many:
+            data[name] = sorted(m2m.get(name, ()))
+    elif instance.pk is not None:
+        for name in many_to_many:
+            data[name] = sorted(getattr(instance, name).values_list("pk", flat=True))
     return data
 
 

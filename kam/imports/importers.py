@@ -7,7 +7,6 @@ and records located errors; `write()` — called inside one transaction only whe
 error — saves in bulk (kam.imports.bulk) and writes one audit entry per created or changed record.
 """
 
-import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -19,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from kam.accounts import selectors as account_selectors
 from kam.accounts.models import Account, Contact, Industry, Interaction
 from kam.audit.models import AuditAction
-from kam.audit.services import IGNORED_FIELDS, audit_bulk
+from kam.audit.services import audit_bulk, snapshot
 from kam.core import bulk
 from kam.imports.readers import Table
 from kam.imports.specs import COLUMNS, OMIT, CellError, Column, header_lookup, normalize_header
@@ -45,38 +44,6 @@ def chunked(items: Iterable, size: int = CHUNK) -> Iterator[list]:
             chunk = []
     if chunk:
         yield chunk
-
-
-class Snapshotter:
-    """kam.audit.services.snapshot() for one model, with many-to-many ids handed in.
-
-    The audit helper queries each record's many-to-many fields; an import already knows those ids,
-    and 10,000 interactions must not cost 20,000 queries. A test checks that both agree.
-    """
-
-    def __init__(self, model: type[models.Model]):
-        fields = [f for f in model._meta.concrete_fields if f.name not in IGNORED_FIELDS]
-        self.names = [(f.name, f.attname) for f in fields]
-        self.converted = [(f.name, convert) for f in fields if (convert := self._converter(f)) is not None]
-        self.many_to_many = [f.name for f in model._meta.many_to_many]
-
-    @staticmethod
-    def _converter(model_field):
-        if isinstance(model_field, models.DecimalField):
-            return str
-        if isinstance(model_field, models.DateField):  # DateTimeField is a DateField too
-            return datetime.date.isoformat
-        return None
-
-    def __call__(self, instance, m2m: dict[str, list[int]] | None = None) -> dict:
-        values = instance.__dict__
-        data = {name: values[attname] for name, attname in self.names}
-        for name, convert in self.converted:
-            if data[name] is not None:
-                data[name] = convert(data[name])
-        for name in self.many_to_many:
-            data[name] = sorted((m2m or {}).get(name, ()))
-        return data
 
 
 @dataclass(slots=True)
@@ -131,7 +98,7 @@ class Importer:
         self.actor = actor
         self.columns: list[Column] = COLUMNS[self.kind]
         self.errors = Errors()
-        self.snapshot = Snapshotter(self.model)
+        self.many_to_many = {f.name for f in self.model._meta.many_to_many}
         self.headers: dict[str, str] = {}
         self.users: dict[str, int] = {}
         self.assignable: set[int] = set()
@@ -331,10 +298,10 @@ class Importer:
             self.creates.append(row)
             return
         before_m2m = self.m2m_before(row)
-        before = self.snapshot(row.instance, before_m2m)
+        before = snapshot(row.instance, m2m=before_m2m)
         for attname, value in row.fields.items():
             setattr(row.instance, attname, value)
-        after = self.snapshot(row.instance, {**before_m2m, **row.m2m})
+        after = snapshot(row.instance, m2m={**before_m2m, **row.m2m})
         if before != after or row.pending:
             row.before = before
             self.updates.append(row)
@@ -380,14 +347,14 @@ class Importer:
             instances=created,
             actor=self.actor,
             action=AuditAction.CREATE,
-            afters=[self.snapshot(row.instance, row.m2m) for row in self.creates],
+            afters=[snapshot(row.instance, m2m=row.m2m) for row in self.creates],
         )
         audit_bulk(
             instances=[row.instance for row in self.updates],
             actor=self.actor,
             action=AuditAction.UPDATE,
             befores=[row.before for row in self.updates],
-            afters=[self.snapshot(row.instance, {**self.m2m_before(row), **row.m2m}) for row in self.updates],
+            afters=[snapshot(row.instance, m2m={**self.m2m_before(row), **row.m2m}) for row in self.updates],
         )
 
     def check_versions(self) -> None:
@@ -407,10 +374,9 @@ class Importer:
     def update_fields(self) -> list[str]:
         """Only the fields that differ in at least one row (plus references to new records)."""
         names = set()
-        m2m = set(self.snapshot.many_to_many)
         for row in self.updates:
-            after = self.snapshot(row.instance)
-            names.update(k for k, v in after.items() if k not in m2m and row.before.get(k) != v)
+            after = snapshot(row.instance, m2m={})
+            names.update(k for k, v in after.items() if k not in self.many_to_many and row.before.get(k) != v)
             names.update(self.model._meta.get_field(attname).name for attname in row.pending)
         return sorted(names)
 
