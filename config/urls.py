@@ -10,6 +10,7 @@ urlpatterns = [
     path("", core.home, name="home"),
     path("search/", core.search, name="search"),
     path("accounts/", include("kam.accounts.urls")),
+    path("pipeline/", include("kam.pipeline.urls")),
     path("people/", include("kam.users.urls")),
     path("audit/", include("kam.audit.urls")),
     path("data/", include("kam.imports.urls")),

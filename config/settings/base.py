@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "kam.users",
     "kam.audit",
     "kam.accounts",
+    "kam.pipeline",
     "kam.imports",
     "kam.api",
 ]
@@ -132,6 +133,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OpportunityStatusEnum": "kam.pipeline.choices.OpportunityStatus",
+        "AccountStatusEnum": "kam.accounts.choices.AccountStatus",
+    },
 }
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=int(os.environ.get("KAM_TOKEN_TTL_DAYS", "90"))),

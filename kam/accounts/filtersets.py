@@ -26,6 +26,13 @@ def _teams(request):
     return selectors.team_list(user=request.user) if request else Team.objects.none()
 
 
+def team_filter():
+    """Filter on the owner's team and its sub-teams (the FilterSet needs a method named `in_team`)."""
+    return extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(queryset=_teams, method="in_team", label=_("Owner's team"))
+    )
+
+
 class BootstrapFilterSet(django_filters.FilterSet):
     """A FilterSet whose form renders with Bootstrap classes."""
 
@@ -49,9 +56,7 @@ class AccountFilterSet(BootstrapFilterSet):
     company_size = django_filters.ChoiceFilter(choices=CompanySize.choices, label=_("Company size"))
     region = django_filters.CharFilter(label=_("Region"))  # exact: uses the index
     owner = django_filters.ModelChoiceFilter(queryset=_users, label=_("Owner"))
-    team = extend_schema_field(OpenApiTypes.INT)(
-        django_filters.ModelChoiceFilter(queryset=_teams, method="in_team", label=_("Owner's team"))
-    )
+    team = team_filter()
     is_listed = django_filters.BooleanFilter(label=_("Listed"))
 
     class Meta:

@@ -6,7 +6,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.choices import (
@@ -18,6 +17,7 @@ from kam.accounts.choices import (
     LeadSource,
     Ownership,
 )
+from kam.core.i18n import bilingual
 from kam.core.models import TimeStampedModel
 
 
@@ -34,9 +34,7 @@ class Industry(TimeStampedModel):
         ordering = ["code"]
 
     def __str__(self):
-        if self.name_en and not (get_language() or "en").startswith("zh"):
-            return self.name_en
-        return self.name
+        return bilingual(self.name, self.name_en)
 
 
 class Account(TimeStampedModel):

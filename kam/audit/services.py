@@ -60,9 +60,12 @@ def snapshot(instance: models.Model, *, m2m: dict[str, Iterable[int]] | None = N
 
 
 def _account_id(instance: models.Model):
+    """The account a record belongs to, so its changes show in the account's history."""
     if instance._meta.label == "accounts.Account":
         return instance.pk
-    return getattr(instance, "account_id", None)
+    if hasattr(instance, "account_id"):
+        return instance.account_id
+    return getattr(instance, "audit_account_id", None)
 
 
 def _actor_fields(actor) -> dict:

@@ -16,6 +16,13 @@ SIDEBAR = [
         ],
     ),
     (
+        _("Pipeline"),
+        [
+            (_("Opportunities"), "pipeline:list", "briefcase"),
+            (_("Board"), "pipeline:board", "kanban"),
+        ],
+    ),
+    (
         _("Data"),
         [
             (_("Import / export"), "imports:index", "arrow-down-up"),

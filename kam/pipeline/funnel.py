@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
-#: The method's benchmark (M3.7): phone appointments : visits : technical exchanges : proposals : negotiations.
+#: M3.7's benchmark: phone appointments, visits, technical exchanges, proposals, negotiations.
 DEFAULT_BENCHMARK: tuple[tuple[str, int], ...] = (
     ("phone", 250),
     ("visit", 125),
@@ -42,7 +42,9 @@ def _div(a: int | Decimal, b: int | Decimal, places: str = "0.0001") -> Decimal 
     return (Decimal(a) / Decimal(b)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
-def activity_funnel(counts: dict[str, int], benchmark: Sequence[tuple[str, int]] = DEFAULT_BENCHMARK) -> list[FunnelStep]:
+def activity_funnel(
+    counts: dict[str, int], benchmark: Sequence[tuple[str, int]] = DEFAULT_BENCHMARK
+) -> list[FunnelStep]:
     """Each benchmark step with its observed count, step-to-step ratio and performance vs the benchmark."""
     steps: list[FunnelStep] = []
     previous: tuple[int, int] | None = None

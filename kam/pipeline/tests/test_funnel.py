@@ -30,7 +30,9 @@ def test_seed_funnel_against_the_benchmark():
 
 
 def test_no_leak_when_every_step_meets_the_benchmark():
-    steps = activity_funnel({"phone": 250, "visit": 125, "technical_exchange": 25, "proposal": 5, "negotiation": 1})
+    steps = activity_funnel(
+        {"phone": 250, "visit": 125, "technical_exchange": 25, "proposal": 5, "negotiation": 1}
+    )
     assert {s.performance for s in steps[1:]} == {Decimal("1.0000")}
     assert leakiest_step(steps) is None
 
@@ -47,8 +49,15 @@ def test_stage_funnel_counts_won_at_every_stage_and_lost_up_to_their_stage():
     reached = stage_funnel(paths, 8)
     assert reached == [4, 3, 3, 2, 2, 1, 1, 1]
     assert stage_conversion(reached) == [
-        Decimal("0.7500"), Decimal("1.0000"), Decimal("0.6667"), Decimal("1.0000"), Decimal("0.5000"),
-        Decimal("1.0000"), Decimal("1.0000"), None]
+        Decimal("0.7500"),
+        Decimal("1.0000"),
+        Decimal("0.6667"),
+        Decimal("1.0000"),
+        Decimal("0.5000"),
+        Decimal("1.0000"),
+        Decimal("1.0000"),
+        None,
+    ]
 
 
 def test_median_days():

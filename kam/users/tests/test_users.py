@@ -77,7 +77,7 @@ def test_handover_moves_exactly_what_the_preview_showed(world):
     )
     InteractionFactory(account=world.account, owner=world.owner, next_step="")
     preview = {line.key: line.count for line in handover_preview(from_user=world.owner)}
-    assert preview == {"accounts": 2, "next_steps": 1}
+    assert preview == {"accounts": 2, "next_steps": 1, "opportunities": 0}
     audit_before = ObjectChange.objects.count()
 
     moved = handover_execute(from_user=world.owner, to_user=world.teammate, actor=world.admin)
@@ -99,6 +99,7 @@ def test_handover_moves_exactly_what_the_preview_showed(world):
     assert {line.key: line.count for line in handover_preview(from_user=world.owner)} == {
         "accounts": 0,
         "next_steps": 0,
+        "opportunities": 0,
     }
 
 
@@ -124,12 +125,13 @@ def test_handover_page_previews_then_moves(client, world):
     assert [(line.key, line.count) for line in preview.context["preview"]] == [
         ("accounts", 1),
         ("next_steps", 0),
+        ("opportunities", 0),
     ]
     response = client.post(
         reverse("users:handover"),
         {"from_user": world.owner.pk, "to_user": world.teammate.pk, "confirm": "1", "deactivate": "on"},
     )
-    assert response.context["moved"] == {"accounts": 1, "next_steps": 0}
+    assert response.context["moved"] == {"accounts": 1, "next_steps": 0, "opportunities": 0}
     world.owner.refresh_from_db()
     assert not world.owner.is_active
     assert Account.objects.get(pk=world.account.pk).owner == world.teammate

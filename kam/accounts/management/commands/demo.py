@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from kam.accounts.demo import DEMO_PASSWORD, USERS, load_demo
 from kam.core.request_context import request_id_scope
+from kam.pipeline.demo import load_pipeline_demo
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with request_id_scope():
             counts = load_demo()
+            counts["opportunities_created"] = load_pipeline_demo()
         self.stdout.write(
             self.style.SUCCESS("Demo data ready: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         )

@@ -1,0 +1,261 @@
+"""Pages for opportunities: list, kanban board, the opportunity page, stage moves and progress reports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kam.api.pagination import keyset_page
+from kam.core.views import add_service_errors
+from kam.pipeline import selectors, services
+from kam.pipeline.attitude import arrow
+from kam.pipeline.filtersets import OpportunityFilterSet
+from kam.pipeline.forms import CloseForm, InfluencerFormSet, MoveForm, OpportunityForm, ProgressReportForm
+from kam.pipeline.models import StageCriterion
+from kam.users.access import can
+
+OPPORTUNITY_ORDERINGS = {
+    "-updated_at": ("-updated_at", "-id"),
+    "expected_close": ("expected_close", "id"),
+    "-amount": ("-amount", "-id"),
+}
+
+
+def _require_writer(user):
+    if not user.can_write:
+        raise PermissionDenied(_("Your role is read-only."))
+
+
+def _filtered(request):
+    return OpportunityFilterSet(
+        request.GET, queryset=selectors.opportunity_list(user=request.user), request=request
+    )
+
+
+@login_required
+@require_GET
+def opportunity_list(request):
+    filterset = _filtered(request)
+    page = keyset_page(request, filterset.qs, orderings=OPPORTUNITY_ORDERINGS, default="-updated_at")
+    return render(request, "pipeline/opportunity_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+@require_GET
+def board(request):
+    """The kanban by stage of one process, with the list's filters."""
+    processes = list(selectors.process_list(user=request.user))
+    if not processes:
+        return render(request, "pipeline/board.html", {"columns": [], "processes": []})
+    wanted = request.GET.get("process")
+    process = next((p for p in processes if str(p.pk) == wanted), None) or next(
+        (p for p in processes if p.is_default), processes[0]
+    )
+    filterset = _filtered(request)
+    context = {
+        "filter": filterset,
+        "process": process,
+        "processes": processes,
+        "columns": selectors.board_columns(process=process, opportunities=filterset.qs),
+    }
+    template = (
+        "pipeline/partials/_board.html"
+        if request.htmx and request.htmx.target == "board"
+        else ("pipeline/board.html")
+    )
+    return render(request, template, context)
+
+
+@login_required
+def opportunity_create(request):
+    _require_writer(request.user)
+    initial = {"account": request.GET.get("account")}
+    form = OpportunityForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.changed_data_dict().items() if v is not None or k != "owner"}
+        try:
+            opportunity = services.opportunity_create(actor=request.user, data=data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Opportunity %(number)s opened.") % {"number": opportunity.number})
+            return redirect(opportunity)
+    return render(request, "pipeline/opportunity_form.html", {"form": form})
+
+
+@login_required
+def opportunity_edit(request, pk):
+    opportunity = selectors.opportunity_get(user=request.user, pk=pk, action="change")
+    form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.changed_data_dict()
+        data.pop("account", None)
+        try:
+            services.opportunity_update(
+                opportunity=opportunity,
+                actor=request.user,
+                data=data,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Opportunity saved."))
+            return redirect(opportunity)
+    return render(request, "pipeline/opportunity_form.html", {"form": form, "opportunity": opportunity})
+
+
+@login_required
+@require_GET
+def opportunity_detail(request, pk):
+    opportunity = selectors.opportunity_get(user=request.user, pk=pk)
+    stage = opportunity.stage
+    checks = {c.criterion_id: c for c in opportunity.criterion_checks.select_related("checked_by")}
+    criteria = [{"criterion": c, "check": checks.get(c.pk)} for c in stage.criteria.all()]
+    reports = list(opportunity.progress_reports.select_related("author").prefetch_related("influencers"))
+    context = {
+        "opportunity": opportunity,
+        "can_change": can(request.user, "change", opportunity),
+        "criteria": criteria,
+        "aids": stage.aids.all(),
+        "stages": opportunity.process.stages.order_by("order"),
+        "history": selectors.stage_history(opportunity=opportunity),
+        "reports": reports,
+        "move_form": MoveForm(opportunity=opportunity),
+        "close_form": CloseForm(),
+    }
+    return render(request, "pipeline/opportunity_detail.html", context)
+
+
+@login_required
+@require_POST
+def opportunity_move(request, pk):
+    """The one gate for the form and the kanban; htmx callers get the refusal in place (422)."""
+    opportunity = selectors.opportunity_get(user=request.user, pk=pk, action="change")
+    stage = selectors.stage_for(opportunity=opportunity, code_or_pk=request.POST.get("stage", ""))
+    reason = request.POST.get("reason", "")
+    try:
+        services.opportunity_move(opportunity=opportunity, to_stage=stage, actor=request.user, reason=reason)
+    except ValidationError as error:
+        unmet = getattr(error, "unmet", [])
+        if request.htmx:
+            return render(
+                request,
+                "pipeline/partials/_gate_refusal.html",
+                {
+                    "opportunity": opportunity,
+                    "stage": stage,
+                    "messages_": error.messages,
+                    "unmet": unmet,
+                    "reason": reason,
+                    "strict": opportunity.process.strict,
+                },
+                status=422,
+            )
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(opportunity)
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = "kam:board-changed"
+        return response
+    messages.success(request, _("Moved to %(stage)s.") % {"stage": stage})
+    return redirect(opportunity)
+
+
+@login_required
+@require_POST
+def opportunity_close(request, pk):
+    opportunity = selectors.opportunity_get(user=request.user, pk=pk, action="change")
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.opportunity_close(opportunity=opportunity, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Opportunity closed."))
+    else:
+        messages.error(request, _("Give the reason for closing."))
+    return redirect(opportunity)
+
+
+@login_required
+@require_POST
+def criterion_toggle(request, pk, criterion_pk):
+    opportunity = selectors.opportunity_get(user=request.user, pk=pk, action="change")
+    criterion = get_object_or_404(StageCriterion, pk=criterion_pk, stage__process=opportunity.process_id)
+    done = request.POST.get("done") == "1"
+    services.criterion_check(opportunity=opportunity, criterion=criterion, actor=request.user, done=done)
+    if request.htmx:
+        check = opportunity.criterion_checks.select_related("checked_by").filter(criterion=criterion).first()
+        return render(
+            request,
+            "pipeline/partials/_criterion.html",
+            {
+                "opportunity": opportunity,
+                "item": {"criterion": criterion, "check": check},
+                "can_change": True,
+            },
+        )
+    return redirect(opportunity)
+
+
+@login_required
+def report_create(request, pk):
+    """A new visit plan & progress report, prefilled from the opportunity and the previous report."""
+    opportunity = selectors.opportunity_get(user=request.user, pk=pk, action="change")
+    previous = opportunity.progress_reports.prefetch_related("influencers").first()
+    initial_people = (
+        [
+            {"department": i.department, "name": i.name, "title": i.title, "attitude": i.attitude}
+            for i in previous.influencers.all()
+        ]
+        if previous
+        else []
+    )
+    form = ProgressReportForm(
+        request.POST or None,
+        initial={
+            "goal": opportunity.goal,
+            "competitor": previous.competitor if previous else opportunity.competitors,
+            "progress": previous.progress if previous else 0,
+        },
+    )
+    people = InfluencerFormSet(request.POST or None, initial=initial_people, prefix="people")
+    if request.method == "POST" and form.is_valid() and people.is_valid():
+        rows = [f.cleaned_data for f in people if f.cleaned_data and f.cleaned_data.get("name")]
+        services.progress_report_create(
+            opportunity=opportunity, actor=request.user, data=form.cleaned_data, influencers=rows
+        )
+        messages.success(request, _("Progress report saved."))
+        return redirect(opportunity)
+    return render(
+        request, "pipeline/report_form.html", {"opportunity": opportunity, "form": form, "people": people}
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request, pk, report_pk):
+    """The printable report, with each influencer's attitude before (previous report) → now."""
+    opportunity = selectors.opportunity_get(user=request.user, pk=pk)
+    reports = list(opportunity.progress_reports.prefetch_related("influencers"))
+    index = next((i for i, r in enumerate(reports) if r.pk == report_pk), None)
+    if index is None:
+        return HttpResponse(status=404)
+    report = reports[index]
+    earlier = (
+        {i.name: i.attitude for i in reports[index + 1].influencers.all()} if index + 1 < len(reports) else {}
+    )
+    rows = [
+        {"influencer": i, "before": earlier.get(i.name, ""), "arrow": arrow(earlier.get(i.name), i.attitude)}
+        for i in report.influencers.all()
+    ]
+    return render(
+        request, "pipeline/report_detail.html", {"opportunity": opportunity, "report": report, "rows": rows}
+    )
