@@ -19,7 +19,11 @@ def _industries(request):
 
 
 def _users(request):
-    return selectors.user_list(user=request.user, active_only=False) if request else User.objects.none()
+    """People in reach, loaded with just what their label needs (the dropdown can list hundreds)."""
+    if not request:
+        return User.objects.none()
+    people = selectors.user_list(user=request.user, active_only=False).select_related(None)
+    return people.only("id", "username", "full_name", "first_name", "last_name").order_by("username")
 
 
 def _teams(request):

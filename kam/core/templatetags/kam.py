@@ -1,0 +1,31 @@
+"""Template helpers shared by every app."""
+
+from django import forms, template
+from django.utils.html import format_html, format_html_join
+
+register = template.Library()
+
+
+@register.simple_tag
+def fast_select(bound_field):
+    """Render a filter's <select> in one pass.
+
+    Django renders each <option> through its own template include; for a list page with several
+    dropdowns of a few hundred people that was most of the page's time (measured: ~130 of 210 ms).
+    """
+    field = bound_field.field
+    selected = "" if bound_field.value() is None else str(bound_field.value())
+    if isinstance(field, forms.ModelChoiceField):  # one plain query, not a server-side cursor per dropdown
+        choices = [("", field.empty_label)] if field.empty_label is not None else []
+        choices += [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
+    else:
+        choices = field.choices
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if str(value) == selected else "", label) for value, label in choices),
+    )
+    return format_html(
+        '<select name="{}" id="{}" class="form-select" aria-label="{}">{}</select>',
+        bound_field.html_name, bound_field.auto_id, bound_field.label, options,
+    )  # fmt: skip
