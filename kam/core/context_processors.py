@@ -20,6 +20,8 @@ SIDEBAR = [
         [
             (_("Opportunities"), "pipeline:list", "briefcase"),
             (_("Board"), "pipeline:board", "kanban"),
+            (_("Funnel diagnosis"), "pipeline:funnel", "funnel"),
+            (_("Forecast"), "pipeline:forecast", "graph-up-arrow"),
         ],
     ),
     (

@@ -1,16 +1,23 @@
-"""Pages for opportunities: list, kanban board, the opportunity page, stage moves and progress reports."""
+"""Pages for opportunities: list, kanban board, the opportunity page, stage moves, progress reports,
+funnel diagnosis and forecast."""
+
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kam.accounts import selectors as account_selectors
+from kam.accounts.choices import InteractionKind
 from kam.api.pagination import keyset_page
 from kam.core.views import add_service_errors
-from kam.pipeline import selectors, services
+from kam.pipeline import analytics, selectors, services
 from kam.pipeline.attitude import arrow
 from kam.pipeline.filtersets import OpportunityFilterSet
 from kam.pipeline.forms import CloseForm, InfluencerFormSet, MoveForm, OpportunityForm, ProgressReportForm
@@ -259,3 +266,88 @@ def report_detail(request, pk, report_pk):
     return render(
         request, "pipeline/report_detail.html", {"opportunity": opportunity, "report": report, "rows": rows}
     )
+
+
+def _period(request, default_days=365):
+    """The period and owner filter of the analysis pages (defaults: the last 12 months, everyone)."""
+    today = timezone.localdate()
+    until = parse_date(request.GET.get("until") or "") or today
+    since = parse_date(request.GET.get("since") or "") or until - datetime.timedelta(days=default_days)
+    owner = None
+    if request.GET.get("owner", "").isdigit():
+        owner = get_object_or_404(
+            account_selectors.user_list(user=request.user, active_only=False), pk=request.GET["owner"]
+        )
+    return since, until, owner
+
+
+def _default_process(user):
+    processes = list(selectors.process_list(user=user))
+    return next((p for p in processes if p.is_default), processes[0] if processes else None)
+
+
+@login_required
+@require_GET
+def funnel_page(request):
+    """Funnel diagnosis (M3.7): the activity funnel against the benchmark, and the stage funnel."""
+    since, until, owner = _period(request)
+    process = _default_process(request.user)
+    activity = analytics.activity_funnel(user=request.user, since=since, until=until, owner=owner)
+    stages = (
+        analytics.stage_funnel(user=request.user, process=process, since=since, owner=owner)
+        if process
+        else []
+    )
+    labels = dict(InteractionKind.choices)
+    rows = [
+        {"step": step, "label": labels[step.step], "leak": step == activity["leak"]}
+        for step in activity["steps"]
+    ]
+    context = {
+        "since": since,
+        "until": until,
+        "owner": owner,
+        "people": account_selectors.user_list(user=request.user),
+        "activity": activity,
+        "activity_rows": rows,
+        "stages": stages,
+        "chart": {
+            "activity": [{"name": str(r["label"]), "value": r["step"].count} for r in rows],
+            "stages": [
+                {"name": f"{r['stage'].code} {r['stage'].label}", "value": r["reached"]} for r in stages
+            ],
+        },
+    }
+    return render(request, "pipeline/funnel.html", context)
+
+
+@login_required
+@require_GET
+def forecast_page(request):
+    """Forecast (M3.8): weighted pipeline by expected-close month and stage, three views, calibration."""
+    _since, _until, owner = _period(request)
+    process = _default_process(request.user)
+    result = analytics.pipeline_forecast(user=request.user, process=process, owner=owner) if process else None
+    chart = None
+    if result:
+        months = [key[0] for key, _row in result["months"]]
+        chart = {
+            "months": [m.strftime("%Y-%m") if m else "—" for m in months],
+            "series": [
+                {
+                    "name": stage.code,
+                    "data": [
+                        float(result["by_month_stage"].get((m, stage.code), {}).get("weighted", 0))
+                        for m in months
+                    ],
+                }
+                for stage in result["stages"]
+            ],
+        }
+    context = {
+        "owner": owner,
+        "people": account_selectors.user_list(user=request.user),
+        "forecast": result,
+        "chart": chart,
+    }
+    return render(request, "pipeline/forecast.html", context)

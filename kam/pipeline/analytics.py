@@ -1,0 +1,111 @@
+"""Feeding the pure funnel and forecast arithmetic from the database, in the user's scope."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import TruncMonth
+
+from kam.accounts.selectors import interaction_list
+from kam.pipeline import forecast, funnel
+from kam.pipeline.choices import OpportunityStatus
+from kam.pipeline.models import Opportunity, SalesProcess
+
+
+def activity_funnel(*, user, since: datetime.date, until: datetime.date, owner=None):
+    """The M3.7 activity funnel from the contact log, plus the deals won in the period."""
+    entries = interaction_list(user=user).filter(occurred_on__gte=since, occurred_on__lte=until)
+    won = Opportunity.objects.restrict(user, "view").filter(
+        status=OpportunityStatus.WON, closed_on__gte=since, closed_on__lte=until
+    )
+    if owner is not None:
+        entries, won = entries.filter(owner=owner), won.filter(owner=owner)
+    counts = dict(entries.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    steps = funnel.activity_funnel(counts)
+    return {"steps": steps, "leak": funnel.leakiest_step(steps), "won": won.count()}
+
+
+def stage_funnel(*, user, process: SalesProcess, since: datetime.date, owner=None):
+    """Opportunities opened since `since` by furthest stage reached: conversions and median days."""
+    stages = list(process.stages.order_by("order"))
+    opportunities = Opportunity.objects.restrict(user, "view").filter(
+        process=process, created_at__date__gte=since
+    )
+    if owner is not None:
+        opportunities = opportunities.filter(owner=owner)
+    rows = (
+        opportunities.order_by().values("pk", "status").annotate(reached=Max("transitions__to_stage__order"))
+    )
+    paths = [
+        funnel.OpportunityPath(reached=row["reached"] - 1, won=row["status"] == OpportunityStatus.WON)
+        for row in rows
+        if row["reached"]
+    ]
+    reached = funnel.stage_funnel(paths, len(stages))
+    durations: dict[str, list[float]] = {s.code: [] for s in stages}
+    moves = (
+        opportunities.filter(transitions__from_stage__isnull=False)
+        .order_by("pk", "transitions__moved_at")
+        .values_list("pk", "transitions__from_stage__code", "transitions__moved_at")
+    )
+    entered: dict[int, datetime.datetime] = dict(opportunities.values_list("pk", "created_at"))
+    for pk, stage_code, moved_at in moves:
+        durations[stage_code].append((moved_at - entered[pk]).total_seconds() / 86400)
+        entered[pk] = moved_at
+    medians = funnel.median_days(durations)
+    conversion = funnel.stage_conversion(reached)
+    return [
+        {"stage": s, "reached": reached[i], "conversion": conversion[i], "median_days": medians[s.code]}
+        for i, s in enumerate(stages)
+    ]
+
+
+def pipeline_forecast(*, user, process: SalesProcess, owner=None):
+    """Open deals weighted by stage probability: by month × stage, the three views, calibration."""
+    stages = list(process.stages.order_by("order"))
+    open_deals = Opportunity.objects.restrict(user, "view").filter(
+        process=process, status=OpportunityStatus.OPEN
+    )
+    closed = (
+        Opportunity.objects.restrict(user, "view")
+        .filter(process=process)
+        .exclude(status=OpportunityStatus.OPEN)
+    )
+    if owner is not None:
+        open_deals, closed = open_deals.filter(owner=owner), closed.filter(owner=owner)
+    grouped = (
+        open_deals.order_by()
+        .annotate(month=TruncMonth("expected_close"))
+        .values("month", "stage__code", "stage__probability")
+        .annotate(count=Count("id"), amount=Sum("amount"))
+    )
+    deals = [
+        forecast.OpenDeal(
+            row["amount"] or Decimal("0"),
+            row["stage__probability"] / 100,
+            {"month": row["month"], "stage": row["stage__code"]},
+            row["count"],
+        )
+        for row in grouped
+    ]
+    configured = [s.probability / 100 for s in stages]
+    history = closed.order_by().values("pk", "status").annotate(reached=Max("transitions__to_stage__order"))
+    calibration = forecast.calibrate(
+        [
+            forecast.ClosedDeal(row["reached"] - 1, row["status"] == OpportunityStatus.WON)
+            for row in history
+            if row["reached"]
+        ],
+        configured,
+    )
+    by_month = forecast.weighted_pipeline(deals, by=["month"])
+    by_month_stage = forecast.weighted_pipeline(deals, by=["month", "stage"])
+    return {
+        "views": forecast.forecast_views(deals),
+        "months": sorted(
+            by_month.items(), key=lambda item: (item[0][0] is None, item[0][0] or datetime.date.min)
+        ),
+        "by_month_stage": by_month_stage,
+        "stages": stages,
+        "calibration": list(zip(stages, calibration, strict=True)),
+    }
