@@ -110,9 +110,8 @@ def new_page(browser, live_server, request, test_name):
         context = browser.new_context(
             base_url=live_server.url,
             viewport=viewport or DESKTOP,
-            locale="en-US",
             timezone_id="Asia/Shanghai",
-            **context_options,
+            **{"locale": "en-US", **context_options},
         )
         context.set_default_timeout(TIMEOUT_MS)
         context.on("page", _opened)
@@ -149,7 +148,7 @@ def log_in():
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         with page.expect_navigation():
-            page.get_by_role("button", name="Log in").click()
+            page.locator("form button[type=submit]").click()
         assert not page.url.rstrip("/").endswith("/login"), f"login failed for {username}: {page.url}"
         return page
 

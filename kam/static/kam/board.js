@@ -9,7 +9,7 @@
       if (list.dataset.sortable) return;
       list.dataset.sortable = '1';
       Sortable.create(list, {
-        group: 'board', animation: 120, filter: '[data-locked]', draggable: '.kam-card',
+        group: 'board', animation: 120, filter: '[data-locked]', draggable: '.kam-card', forceFallback: true,
         onEnd(event) {
           if (event.from === event.to) return;
           const card = event.item;
