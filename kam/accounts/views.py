@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kam.accounts import selectors, services
 from kam.accounts.filtersets import AccountFilterSet, ContactFilterSet, InteractionFilterSet
 from kam.accounts.forms import AccountForm, AccountTeamMemberForm, ContactForm, InteractionForm, ReportsToForm
+from kam.accounts.panels import panels_for
 from kam.api.pagination import keyset_page
 from kam.audit.selectors import history_for_account
 from kam.core.views import add_service_errors
@@ -131,6 +132,7 @@ def account_detail(request, pk):
         "history": history_for_account(account=account, limit=50),
         "subsidiaries": selectors.account_list(user=user).filter(parent=account)[:20],
         "team_form": AccountTeamMemberForm(user=user),
+        "panels": panels_for(user=user, account=account),
     }
     return render(request, "accounts/account_detail.html", context)
 

@@ -8,7 +8,11 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Pipeline")
 
     def ready(self):
+        from kam.accounts.panels import AccountPanel, register_panel
         from kam.pipeline import handover  # noqa: F401  (opportunities move in a handover)
+        from kam.pipeline.selectors import account_panel
+
+        register_panel(AccountPanel("opportunities", "pipeline/partials/_account_panel.html", account_panel))
         from kam.users import access
 
         for label in ("pipeline.Opportunity",):

@@ -71,3 +71,11 @@ def stage_for(*, opportunity: Opportunity, code_or_pk) -> Stage:
     if str(code_or_pk).isdigit():
         return get_object_or_404(stages, pk=int(code_or_pk))
     return get_object_or_404(stages, code=str(code_or_pk))
+
+
+def account_panel(user, account) -> dict:
+    """The account page's "Opportunities" panel: the account's deals the user may see."""
+    from kam.users.access import can
+
+    deals = opportunity_list(user=user).filter(account=account).order_by("status", "-updated_at")
+    return {"opportunities": list(deals[:20]), "account": account, "can_add": can(user, "change", account)}
