@@ -48,7 +48,10 @@ def test_exact_counts_and_reference_data():
     owners = set(Account.objects.values_list("owner__username", flat=True))
     assert owners <= {f"gen-owner-{i:04d}" for i in range(1, 6)}
     assert all(Contact.objects.filter(account=a).count() == 4 for a in Account.objects.all())
-    assert all(TODAY - datetime.timedelta(days=730) <= d <= TODAY for d in Interaction.objects.values_list("occurred_on", flat=True))
+    assert all(
+        TODAY - datetime.timedelta(days=730) <= d <= TODAY
+        for d in Interaction.objects.values_list("occurred_on", flat=True)
+    )
 
 
 @pytest.mark.django_db
@@ -64,7 +67,9 @@ def test_every_reports_to_is_in_the_same_account_with_one_top_person():
     for account in Account.objects.all():
         tops = list(account.contacts.filter(reports_to__isnull=True))
         assert len(tops) == 1
-        assert set(account.contacts.exclude(pk=tops[0].pk).values_list("reports_to_id", flat=True)) == {tops[0].pk}
+        assert set(account.contacts.exclude(pk=tops[0].pk).values_list("reports_to_id", flat=True)) == {
+            tops[0].pk
+        }
     # the people met in the contact log belong to the interaction's account
     Through = Interaction.their_people.through
     assert not Through.objects.exclude(contact__account_id=F("interaction__account_id")).exists()
