@@ -21,12 +21,29 @@ class AuditedModelAdmin(admin.ModelAdmin):
             self._pending = (obj, None)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        """The parent's entry first (with its many-to-many saved), then one per inline row."""
+        form.save_m2m()
         obj, before = self._pending
         if before is None:
             audit_create(instance=obj, actor=request.user)
         else:
             audit_update(instance=obj, actor=request.user, before=before)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        """Inline rows (stages, criteria …) are audited one by one like the parent."""
+        existing = [f.instance for f in formset.initial_forms if f.instance.pk]
+        befores = {o.pk: snapshot(type(o)._base_manager.get(pk=o.pk)) for o in existing}
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk:
+                audit_delete(instance=deleted.instance, actor=request.user)
+        instances = formset.save()
+        for obj in instances:
+            if obj.pk in befores:
+                audit_update(instance=obj, actor=request.user, before=befores[obj.pk])
+            else:
+                audit_create(instance=obj, actor=request.user)
 
     def delete_model(self, request, obj):
         audit_delete(instance=obj, actor=request.user)

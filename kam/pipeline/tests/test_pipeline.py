@@ -290,3 +290,38 @@ def test_demo_has_project_0202(db):
     assert load_pipeline_demo() == 0
     spd = Opportunity.objects.get(number="0202")
     assert (spd.account.name, spd.stage.code, spd.progress_reports.count()) == ("上海浦东发展银行", "D", 2)
+
+
+def test_admin_edits_of_a_process_are_audited_row_by_row(client, world, process):
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    client.force_login(world.admin)
+    stage = _stage(process, "C")
+    before = ObjectChange.objects.count()
+    data = {
+        "process": process.pk,
+        "order": stage.order,
+        "code": "C",
+        "name": stage.name,
+        "name_en": stage.name_en,
+        "probability": "55",
+        "milestone": stage.milestone,
+        "procurement_step": stage.procurement_step,
+        "customer_role": stage.customer_role,
+        "lead_role": stage.lead_role,
+        "criteria-TOTAL_FORMS": "1",
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-0-order": "4",
+        "criteria-0-text": "招标文件已获取",
+        "criteria-0-text_en": "Tender documents obtained",
+        "aids-TOTAL_FORMS": "0",
+        "aids-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:pipeline_stage_change", args=[stage.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    stage.refresh_from_db()
+    assert stage.probability == Decimal("55.00")
+    changes = ObjectChange.objects.order_by("id")[before:]
+    assert [
+        (c.content_type.model, c.action, c.changed_fields if c.action == "update" else None) for c in changes
+    ] == [("stage", "update", ["probability"]), ("stagecriterion", "create", None)]
