@@ -14,11 +14,11 @@ from kam.core.forms import style_widgets
 from kam.users.models import Team, User
 
 
-def _industries(request):
+def industry_choices(request):
     return selectors.industry_list(user=request.user) if request else selectors.Industry.objects.none()
 
 
-def _users(request):
+def people_choices(request):
     """People in reach, loaded with just what their label needs (the dropdown can list hundreds)."""
     if not request:
         return User.objects.none()
@@ -26,14 +26,14 @@ def _users(request):
     return people.only("id", "username", "full_name", "first_name", "last_name").order_by("username")
 
 
-def _teams(request):
+def team_choices(request):
     return selectors.team_list(user=request.user) if request else Team.objects.none()
 
 
 def team_filter():
     """Filter on the owner's team and its sub-teams (the FilterSet needs a method named `in_team`)."""
     return extend_schema_field(OpenApiTypes.INT)(
-        django_filters.ModelChoiceFilter(queryset=_teams, method="in_team", label=_("Owner's team"))
+        django_filters.ModelChoiceFilter(queryset=team_choices, method="in_team", label=_("Owner's team"))
     )
 
 
@@ -53,13 +53,13 @@ class BootstrapFilterSet(django_filters.FilterSet):
 
 class AccountFilterSet(BootstrapFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    industry = django_filters.ModelChoiceFilter(queryset=_industries, label=_("Industry"))
+    industry = django_filters.ModelChoiceFilter(queryset=industry_choices, label=_("Industry"))
     status = django_filters.ChoiceFilter(choices=AccountStatus.choices, label=_("Status"))
     ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label=_("Ownership"))
     lead_source = django_filters.ChoiceFilter(choices=LeadSource.choices, label=_("Lead source"))
     company_size = django_filters.ChoiceFilter(choices=CompanySize.choices, label=_("Company size"))
     region = django_filters.CharFilter(label=_("Region"))  # exact: uses the index
-    owner = django_filters.ModelChoiceFilter(queryset=_users, label=_("Owner"))
+    owner = django_filters.ModelChoiceFilter(queryset=people_choices, label=_("Owner"))
     team = team_filter()
     is_listed = django_filters.BooleanFilter(label=_("Listed"))
 
@@ -113,7 +113,7 @@ class InteractionFilterSet(BootstrapFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     account = django_filters.NumberFilter(field_name="account_id", label=_("Account id"))
     kind = django_filters.ChoiceFilter(choices=InteractionKind.choices, label=_("Kind"))
-    owner = django_filters.ModelChoiceFilter(queryset=_users, label=_("Responsible"))
+    owner = django_filters.ModelChoiceFilter(queryset=people_choices, label=_("Responsible"))
     occurred_after = django_filters.DateFilter(
         field_name="occurred_on", lookup_expr="gte", label=_("From date")
     )

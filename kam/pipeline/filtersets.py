@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kam.accounts.filtersets import BootstrapFilterSet, _industries, _users, team_filter
+from kam.accounts.filtersets import BootstrapFilterSet, industry_choices, people_choices, team_filter
 from kam.pipeline.choices import OpportunityStatus
 from kam.pipeline.models import Opportunity
 
@@ -12,10 +12,10 @@ class OpportunityFilterSet(BootstrapFilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=OpportunityStatus.choices, label=_("Status"))
-    owner = django_filters.ModelChoiceFilter(queryset=_users, label=_("Owner"))
+    owner = django_filters.ModelChoiceFilter(queryset=people_choices, label=_("Owner"))
     team = team_filter()
     industry = django_filters.ModelChoiceFilter(
-        queryset=_industries, field_name="account__industry", label=_("Industry")
+        queryset=industry_choices, field_name="account__industry", label=_("Industry")
     )
     close_after = django_filters.DateFilter(
         field_name="expected_close", lookup_expr="gte", label=_("Closing from")
