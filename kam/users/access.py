@@ -8,7 +8,9 @@ member sees the accounts they own or sit on the account team of. Records under a
 
 from collections.abc import Callable
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import ExpressionWrapper, F, IntegerField, Q, QuerySet
+from django.db.models.lookups import In
 
 from kam.users.choices import Role
 
@@ -39,13 +41,22 @@ def team_user_ids(user) -> set[int]:
     return ids | {user.pk}
 
 
+#: From this many owners in reach, SQLite should walk the list's sort index and filter, not collect every
+#: owned account and sort them: "owner_id + 0" hides the owner index from its planner. Measured at 1M
+#: accounts, a manager over 203 owners: 6.6 s → 17 ms. PostgreSQL's planner makes this choice itself.
+SQLITE_SCAN_OWNERS = 5
+
+
 def account_scope(user, action: str, prefix: str = "") -> Q:
     """The accounts (reached through `prefix`) a non-admin, non-auditor user may act on."""
     from kam.accounts.models import AccountTeamMember
 
     owned = Q(**{f"{prefix}owner_id": user.pk})
     if user.role == Role.MANAGER:
-        owned = Q(**{f"{prefix}owner_id__in": sorted(team_user_ids(user))})
+        reach = sorted(team_user_ids(user))
+        owned = Q(**{f"{prefix}owner_id__in": reach})
+        if not prefix and connection.vendor == "sqlite" and len(reach) >= SQLITE_SCAN_OWNERS:
+            owned = Q(In(ExpressionWrapper(F("owner_id") + 0, output_field=IntegerField()), reach))
     if action == DELETE:
         return owned
     on_team = Q(**{f"{prefix}pk__in": AccountTeamMember.objects.filter(user_id=user.pk).values("account_id")})
