@@ -148,6 +148,7 @@ class AccountTeamMember(TimeStampedModel):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="account_teams",
+        db_index=False,  # account_team_user_idx (user, account) answers "the accounts of this person"
         verbose_name=_("user"),
     )
     role = models.CharField(
@@ -159,6 +160,7 @@ class AccountTeamMember(TimeStampedModel):
         verbose_name_plural = _("account team members")
         ordering = ["account", "role"]
         constraints = [models.UniqueConstraint(fields=["account", "user"], name="account_team_unique_user")]
+        indexes = [models.Index(fields=["user", "account"], name="account_team_user_idx")]
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.account}"

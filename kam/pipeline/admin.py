@@ -8,8 +8,18 @@ from kam.pipeline.models import SalesAid, SalesProcess, Stage, StageCriterion
 
 class StageInline(admin.TabularInline):
     model = Stage
-    fields = ("order", "code", "name", "name_en", "probability", "lead_role", "customer_role",
-              "procurement_step", "milestone", "is_won")
+    fields = (
+        "order",
+        "code",
+        "name",
+        "name_en",
+        "probability",
+        "lead_role",
+        "customer_role",
+        "procurement_step",
+        "milestone",
+        "is_won",
+    )
     extra = 0
     show_change_link = True
 

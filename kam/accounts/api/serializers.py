@@ -107,6 +107,13 @@ class AccountSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
 
+class AccountListSerializer(AccountSerializer):
+    """The list leaves out the account team (one query less per page); the detail has it."""
+
+    class Meta(AccountSerializer.Meta):
+        fields = [f for f in AccountSerializer.Meta.fields if f != "team_members"]
+
+
 class ContactSerializer(serializers.ModelSerializer):
     account = RestrictedRelatedField(scope=_changeable_accounts)
     reports_to = RestrictedRelatedField(scope=_visible_contacts, required=False, allow_null=True)

@@ -5,6 +5,7 @@ from rest_framework import serializers, viewsets
 
 from kam.accounts import selectors, services
 from kam.accounts.api.serializers import (
+    AccountListSerializer,
     AccountSerializer,
     ContactSerializer,
     IndustrySerializer,
@@ -14,7 +15,6 @@ from kam.accounts.api.serializers import (
 )
 from kam.accounts.filtersets import AccountFilterSet, ContactFilterSet, InteractionFilterSet
 from kam.accounts.views import ACCOUNT_ORDERINGS, CONTACT_ORDERINGS, INTERACTION_ORDERINGS
-from kam.users.access import restrict
 
 
 class ServiceModelViewSet(viewsets.ModelViewSet):
@@ -30,8 +30,10 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
             self.queryset_action = action
         return super().get_object()
 
-    def restricted(self, queryset):
-        return restrict(queryset, self.request.user, getattr(self, "queryset_action", "view"))
+    @property
+    def scope_action(self) -> str:
+        """The restrict() action for this request: "view" for reads, "change"/"delete" for writes."""
+        return getattr(self, "queryset_action", "view")
 
     @staticmethod
     def split_version(validated: dict) -> tuple[dict, int | None]:
@@ -71,9 +73,11 @@ class AccountViewSet(ServiceModelViewSet):
     keyset_default = "name"
 
     def get_queryset(self):
-        return self.restricted(selectors.account_list(user=self.request.user)).prefetch_related(
-            "team_members"
-        )
+        accounts = selectors.account_list(user=self.request.user, action=self.scope_action)
+        return accounts if self.action == "list" else accounts.prefetch_related("team_members")
+
+    def get_serializer_class(self):
+        return AccountListSerializer if self.action == "list" else AccountSerializer
 
     def perform_create(self, serializer):
         data, _version = self.split_version(serializer.validated_data)
@@ -100,7 +104,7 @@ class ContactViewSet(ServiceModelViewSet):
     keyset_default = "name"
 
     def get_queryset(self):
-        return self.restricted(selectors.contact_list(user=self.request.user))
+        return selectors.contact_list(user=self.request.user, action=self.scope_action)
 
     def perform_create(self, serializer):
         data, _version = self.split_version(serializer.validated_data)
@@ -125,7 +129,7 @@ class InteractionViewSet(ServiceModelViewSet):
     keyset_default = "-occurred_on"
 
     def get_queryset(self):
-        return self.restricted(selectors.interaction_list(user=self.request.user)).prefetch_related(
+        return selectors.interaction_list(user=self.request.user, action=self.scope_action).prefetch_related(
             "our_people", "their_people"
         )
 

@@ -36,7 +36,7 @@ class OpportunityViewSet(ServiceModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        return self.restricted(selectors.opportunity_list(user=self.request.user))
+        return selectors.opportunity_list(user=self.request.user, action=self.scope_action)
 
     def get_object(self):
         if self.action in ("move", "close"):
