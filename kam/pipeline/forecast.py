@@ -10,7 +10,7 @@
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -132,9 +132,3 @@ def backtest(
         )
     return rows
 
-
-def group_by(items: Iterable, key: Callable) -> dict:
-    groups: dict = defaultdict(list)
-    for item in items:
-        groups[key(item)].append(item)
-    return dict(groups)

@@ -6,7 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -254,7 +254,7 @@ def report_detail(request, pk, report_pk):
     reports = list(opportunity.progress_reports.prefetch_related("influencers"))
     index = next((i for i, r in enumerate(reports) if r.pk == report_pk), None)
     if index is None:
-        return HttpResponse(status=404)
+        raise Http404
     report = reports[index]
     earlier = (
         {i.name: i.attitude for i in reports[index + 1].influencers.all()} if index + 1 < len(reports) else {}
