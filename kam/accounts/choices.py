@@ -71,3 +71,11 @@ class Currency(models.TextChoices):
     USD = "USD", "USD $"
     EUR = "EUR", "EUR €"
     HKD = "HKD", "HKD $"
+
+
+class RelationshipQuality(models.TextChoices):
+    """How good our relationship with the customer is (M3.8 sales-status analysis)."""
+
+    GOOD = "good", _("Good")
+    AVERAGE = "average", _("Average")
+    POOR = "poor", _("Poor")

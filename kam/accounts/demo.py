@@ -31,6 +31,7 @@ TEAMS = [  # (name, kind, parent)
     ("销售总部 Sales HQ", "department", None),
     ("华东大区 East China", "region", "销售总部 Sales HQ"),
     ("金融行业部 Finance division", "industry_division", "销售总部 Sales HQ"),
+    ("华南大区 South China", "region", "销售总部 Sales HQ"),
 ]
 
 USERS = [  # (username, full name, role, team, title)
@@ -40,21 +41,63 @@ USERS = [  # (username, full name, role, team, title)
     ("zhangwei", "张伟 Zhang Wei", "member", "华东大区 East China", "客户经理 Account manager"),
     ("presales", "李工 Li (presales)", "member", "华东大区 East China", "售前工程师 Presales engineer"),
     ("auditor", "审计员 Auditor", "auditor", None, "内审 Internal audit"),
+    (
+        "wangfang",
+        "王芳 Wang Fang (M3.8 territory)",
+        "member",
+        "华南大区 South China",
+        "客户经理 Account manager",
+    ),
 ]
 
-#: M3.8's customer list: industries, ownership, sources and products of a 30-customer territory.
-M38_CUSTOMERS = [
-    ("沈阳重型机械厂", "manufacturing", "state_owned", "industry_conference", "沈阳"),
-    ("西安航空零部件公司", "manufacturing", "state_owned", "prospecting", "西安"),
-    ("长春汽车配件有限公司", "manufacturing", "joint_venture", "add_on_purchase", "长春"),
-    ("上海电气控制设备厂", "manufacturing", "collective", "ad_response", "上海"),
-    ("杭州市政务服务中心", "government", "government", "customer_referral", "杭州"),
-    ("苏州精密气缸阀门公司", "manufacturing", "private", "trade_show", "苏州"),
-    ("宁波棉花打包机械厂", "manufacturing", "private", "prospecting", "宁波"),
-    ("南京电脑配件有限公司", "manufacturing", "private", "ad_response", "南京"),
-    ("无锡物流集团", "logistics", "state_owned", "industry_conference", "无锡"),
-    ("合肥市第一人民医院", "healthcare", "government", "inbound", "合肥"),
+#: M3.8's territory: 30 customers of one account manager, by industry (machinery, aviation, automotive,
+#: electrical, government), ownership, relationship quality, source and product. The pipeline demo gives
+#: each one deal so the sales-status chart shows the seed's 14 / 10 / 4 / 1 / 1.
+M38_CITIES = ["沈阳", "西安", "长春", "上海", "杭州", "苏州", "宁波", "南京", "无锡", "合肥"]
+M38_TRADES = [  # (name part, industry, ownership, product)
+    ("重型机械厂", "manufacturing", "state_owned", "棉花打包机械 Cotton-packing machinery"),
+    ("航空零部件公司", "manufacturing", "state_owned", "电脑配件 Computer parts"),
+    ("汽车配件有限公司", "manufacturing", "joint_venture", "气缸阀门 Cylinders / valves"),
+    ("电气控制设备厂", "manufacturing", "collective", "气缸阀门 Cylinders / valves"),
+    ("市政务服务中心", "government", "government", "电脑配件 Computer parts"),
+    ("精密机械有限公司", "manufacturing", "private", "棉花打包机械 Cotton-packing machinery"),
 ]
+M38_SOURCES = ["industry_conference", "prospecting", "add_on_purchase", "ad_response", "customer_referral"]
+M38_QUALITY = ["good", "average", "average", "poor"]
+#: The seed's status mix (M3.8): first visit 14, proposal submitted 10, negotiation 4, signed 1, maintenance 1.
+M38_STATUS = (
+    ["first_visit"] * 14
+    + ["proposal_submitted"] * 10
+    + ["negotiation"] * 4
+    + ["contract_signed", "maintenance"]
+)
+
+
+def m38_customers() -> list[dict]:
+    """The 30 customers of the M3.8 territory, deterministic."""
+    customers = []
+    for index in range(30):
+        trade, industry, ownership, product = M38_TRADES[index % len(M38_TRADES)]
+        city = M38_CITIES[index % len(M38_CITIES)]
+        name = (
+            f"{city}{trade}"
+            if index < len(M38_CITIES)
+            else f"{city}{['华兴', '东方', '新达'][index // 10]}{trade}"
+        )
+        customers.append(
+            {
+                "code": f"M38-{index + 1:02d}",
+                "name": name,
+                "industry": industry,
+                "ownership": ownership,
+                "lead_source": M38_SOURCES[index % len(M38_SOURCES)],
+                "region": city,
+                "relationship_quality": M38_QUALITY[index % len(M38_QUALITY)],
+                "product": product,
+                "status": M38_STATUS[index],
+            }
+        )
+    return customers
 
 
 def _industry(code):
@@ -90,20 +133,19 @@ def load_demo(*, today: datetime.date | None = None) -> dict[str, int]:
     spd = _spd_bank(people)
     tobacco = _shanghai_tobacco(people, today)
     group = _buying_center_example(people)
-    for index, (name, industry, ownership, source, region) in enumerate(M38_CUSTOMERS, start=1):
-        code = f"M38-{index:02d}"
-        if not Account.objects.filter(code=code).exists():
+    for customer in m38_customers():
+        if not Account.objects.filter(code=customer["code"]).exists():
+            fields = {
+                k: customer[k]
+                for k in ("code", "name", "ownership", "lead_source", "region", "relationship_quality")
+            }
             services.account_create(
                 actor=None,
                 data={
-                    "name": name,
-                    "code": code,
-                    "industry": _industry(industry),
-                    "ownership": ownership,
-                    "lead_source": source,
-                    "region": region,
+                    **fields,
+                    "industry": _industry(customer["industry"]),
                     "status": "prospect",
-                    "owner": people["zhangwei"] if index % 2 else people["linshan"],
+                    "owner": people["wangfang"],
                 },
             )
     return {

@@ -16,6 +16,7 @@ class AccountForm(VersionedModelForm):
             "industry",
             "ownership",
             "status",
+            "relationship_quality",
             "owner",
             "region",
             "company_size",

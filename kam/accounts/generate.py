@@ -580,9 +580,11 @@ ACCOUNT_COLUMNS = [
     "id", "created_at", "updated_at", "version", "name", "code", "industry_id", "ownership", "region",
     "company_size", "currency", "registered_capital", "annual_revenue", "is_listed", "founded_on",
     "lead_source", "address", "post_code", "phone", "fax", "email", "website", "parent_id", "owner_id",
-    "status", "notes",
+    "status", "relationship_quality", "notes",
 ]  # fmt: skip
 A_ID, A_NAME, A_OWNER, A_STATUS = 0, 4, 23, 24
+#: Relationship quality (M3.8) of customers we deal with; prospects have none yet.
+QUALITY_CYCLE = ["good", "average", "average", "poor"]
 CONTACT_COLUMNS = [
     "id", "created_at", "updated_at", "version", "account_id", "name", "code", "title", "department",
     "reports_to_id", "phone", "mobile", "email", "wechat", "hobbies", "notes", "is_active",
@@ -700,6 +702,7 @@ class _Generator:
             parent_id,
             owner_id,
             status,
+            "" if status == "prospect" else QUALITY_CYCLE[pk % len(QUALITY_CYCLE)],
             "",
         )
         return row, domain, english

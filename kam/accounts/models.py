@@ -16,6 +16,7 @@ from kam.accounts.choices import (
     InteractionKind,
     LeadSource,
     Ownership,
+    RelationshipQuality,
 )
 from kam.core.i18n import bilingual
 from kam.core.models import TimeStampedModel
@@ -104,6 +105,9 @@ class Account(TimeStampedModel):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=AccountStatus.choices, default=AccountStatus.PROSPECT
+    )
+    relationship_quality = models.CharField(
+        _("relationship quality"), max_length=8, choices=RelationshipQuality.choices, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
 

@@ -22,6 +22,7 @@ SIDEBAR = [
             (_("Board"), "pipeline:board", "kanban"),
             (_("Funnel diagnosis"), "pipeline:funnel", "funnel"),
             (_("Forecast"), "pipeline:forecast", "graph-up-arrow"),
+            (_("Sales status"), "pipeline:status", "bar-chart-steps"),
         ],
     ),
     (

@@ -8,6 +8,7 @@ from django.db.models.functions import TruncMonth
 
 from kam.accounts.selectors import interaction_list
 from kam.pipeline import forecast, funnel
+from kam.pipeline import status as customer_status
 from kam.pipeline.choices import OpportunityStatus
 from kam.pipeline.models import Opportunity, SalesProcess
 
@@ -108,4 +109,56 @@ def pipeline_forecast(*, user, process: SalesProcess, owner=None):
         "by_month_stage": by_month_stage,
         "stages": stages,
         "calibration": list(zip(stages, calibration, strict=True)),
+    }
+
+
+STATUS_DIMENSIONS = ["industry", "ownership", "relationship_quality", "lead_source", "product"]
+
+
+def sales_status(*, user, dimension: str = "industry", owner=None, today: datetime.date | None = None):
+    """Customers by current sales status (M3.8), broken down by one of STATUS_DIMENSIONS."""
+    from django.utils import timezone
+
+    from kam.accounts.choices import LeadSource, Ownership, RelationshipQuality
+    from kam.accounts.models import Account
+
+    today = today or timezone.localdate()
+    deals = Opportunity.objects.restrict(user, "view").filter(
+        status__in=[OpportunityStatus.OPEN, OpportunityStatus.WON]
+    )
+    if owner is not None:
+        deals = deals.filter(account__owner=owner)
+    by_account: dict[int, list] = {}
+    products: dict[int, str] = {}
+    for account_id, probability, status, closed_on, product_lines in deals.values_list(
+        "account_id", "stage__probability", "status", "closed_on", "product_lines"
+    ):
+        by_account.setdefault(account_id, []).append(customer_status.Deal(probability, status, closed_on))
+        if product_lines and account_id not in products:
+            products[account_id] = product_lines.split(",")[0].strip()
+    labels = {
+        "ownership": dict(Ownership.choices),
+        "lead_source": dict(LeadSource.choices),
+        "relationship_quality": dict(RelationshipQuality.choices),
+    }
+    table: dict[str, dict[str, int]] = {}
+    totals = dict.fromkeys(customer_status.STATUSES, 0)
+    for account in Account.objects.filter(pk__in=list(by_account)).select_related("industry"):
+        status = customer_status.customer_status(by_account[account.pk], today=today)
+        if status is None:
+            continue
+        if dimension == "industry":
+            value = str(account.industry) if account.industry else ""
+        elif dimension == "product":
+            value = products.get(account.pk, "")
+        else:
+            raw = getattr(account, dimension)
+            value = str(labels[dimension].get(raw, raw))
+        row = table.setdefault(value, dict.fromkeys(customer_status.STATUSES, 0))
+        row[status] += 1
+        totals[status] += 1
+    return {
+        "rows": sorted(table.items(), key=lambda item: (-sum(item[1].values()), item[0])),
+        "totals": totals,
+        "customers": sum(totals.values()),
     }

@@ -23,10 +23,6 @@ OPPORTUNITIES = [
     ("0204", "STIP", "人才测评软件替换 Talent-assessment software replacement",
      "以更好的价格和更快的服务替换X公司的软件。Replace company X's software with a better price and faster service.",
      "380000", "E", "zhangwei", 3, "X公司"),
-    ("0205", "M38-01", "重型机械MES项目 Heavy-machinery MES", "", "1800000", "F", "zhangwei", 6, ""),
-    ("0206", "M38-02", "航空零部件质量追溯 Quality traceability", "", "950000", "G", "linshan", 8, ""),
-    ("0207", "M38-06", "气缸阀门ERP升级 ERP upgrade", "", "640000", "B", "linshan", 1, ""),
-    ("0208", "M38-09", "物流调度平台 Dispatch platform", "", "2100000", "A", "zhangwei", 1, ""),
 ]  # fmt: skip
 
 
@@ -61,6 +57,51 @@ def load_pipeline_demo(*, today: datetime.date | None = None) -> int:
             services.opportunity_move(opportunity=opportunity, to_stage=target, actor=people[owner])
         created += 1
     _spd_reports(people)
+    return created + _m38_territory(today)
+
+
+#: Where each M3.8 status puts the customer's deal in the default process.
+M38_STAGE = {
+    "first_visit": "F",
+    "proposal_submitted": "E",
+    "negotiation": "A",
+    "contract_signed": "S",
+    "maintenance": "S",
+}
+
+
+def _m38_territory(today: datetime.date) -> int:
+    """One deal per customer of the M3.8 territory, at the stage its sales status needs (14/10/4/1/1)."""
+    from kam.accounts.demo import m38_customers
+
+    owner = User.objects.get(username="wangfang")
+    created = 0
+    for index, customer in enumerate(m38_customers(), start=1):
+        number = f"P38-{index:02d}"
+        if Opportunity.objects.filter(number=number).exists():
+            continue
+        opportunity = services.opportunity_create(
+            actor=owner,
+            data={
+                "number": number,
+                "account": Account.objects.get(code=customer["code"]),
+                "owner": owner,
+                "name": customer["product"].split(" ")[0] + "项目",
+                "product_lines": customer["product"],
+                "amount": Decimal(200000 + (index * 137000) % 2800000),
+                "expected_close": today + datetime.timedelta(days=20 * (index % 9 + 1)),
+            },
+        )
+        stage = opportunity.process.stages.get(code=M38_STAGE[customer["status"]])
+        if stage != opportunity.stage:
+            opportunity = services.opportunity_move(
+                opportunity=opportunity, to_stage=stage, actor=owner, reason="Demo history (M3.8)"
+            )
+        if customer["status"] == "maintenance":  # won more than a year ago: a repeat purchase to look after
+            services.opportunity_update(
+                opportunity=opportunity, actor=owner, data={"closed_on": today - datetime.timedelta(days=400)}
+            )
+        created += 1
     return created
 
 

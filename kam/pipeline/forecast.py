@@ -131,4 +131,3 @@ def backtest(
             )
         )
     return rows
-

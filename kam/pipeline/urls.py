@@ -8,6 +8,7 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("funnel/", views.funnel_page, name="funnel"),
     path("forecast/", views.forecast_page, name="forecast"),
+    path("status/", views.status_page, name="status"),
     path("new/", views.opportunity_create, name="create"),
     path("<int:pk>/", views.opportunity_detail, name="detail"),
     path("<int:pk>/edit/", views.opportunity_edit, name="edit"),

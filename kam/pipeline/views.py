@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kam.accounts import selectors as account_selectors
@@ -351,3 +352,53 @@ def forecast_page(request):
         "chart": chart,
     }
     return render(request, "pipeline/forecast.html", context)
+
+
+STATUS_LABELS = {
+    "first_visit": gettext_lazy("First visit"),
+    "proposal_submitted": gettext_lazy("Proposal submitted"),
+    "negotiation": gettext_lazy("Negotiation"),
+    "contract_signed": gettext_lazy("Contract signed"),
+    "maintenance": gettext_lazy("Follow-up maintenance"),
+}
+DIMENSION_LABELS = {
+    "industry": gettext_lazy("Industry"),
+    "ownership": gettext_lazy("Ownership"),
+    "relationship_quality": gettext_lazy("Relationship quality"),
+    "lead_source": gettext_lazy("Lead source"),
+    "product": gettext_lazy("Product"),
+}
+
+
+@login_required
+@require_GET
+def status_page(request):
+    """Sales-status analysis (M3.8): customers by where their most advanced deal stands."""
+    _since, _until, owner = _period(request)
+    dimension = request.GET.get("by") if request.GET.get("by") in analytics.STATUS_DIMENSIONS else "industry"
+    result = analytics.sales_status(user=request.user, dimension=dimension, owner=owner)
+    statuses = [
+        {"key": key, "label": STATUS_LABELS[key], "count": result["totals"][key]} for key in STATUS_LABELS
+    ]
+    rows = [
+        {"value": value, "counts": [counts[key] for key in STATUS_LABELS], "total": sum(counts.values())}
+        for value, counts in result["rows"]
+    ]
+    context = {
+        "owner": owner,
+        "people": account_selectors.user_list(user=request.user),
+        "dimension": dimension,
+        "dimensions": DIMENSION_LABELS.items(),
+        "statuses": statuses,
+        "rows": rows,
+        "customers": result["customers"],
+        "chart": {
+            "statuses": [str(s["label"]) for s in statuses],
+            "values": [r["value"] or "—" for r in rows],
+            "series": [
+                {"name": str(s["label"]), "data": [r["counts"][i] for r in rows]}
+                for i, s in enumerate(statuses)
+            ],
+        },
+    }
+    return render(request, "pipeline/status.html", context)

@@ -98,6 +98,7 @@ class AccountSerializer(serializers.ModelSerializer):
             "parent",
             "owner",
             "status",
+            "relationship_quality",
             "notes",
             "team_members",
             "version",

@@ -74,7 +74,8 @@ class AccountViewSet(ServiceModelViewSet):
 
     def get_queryset(self):
         # the API shows owner and industry as ids: no joins
-        accounts = selectors.account_list(user=self.request.user, action=self.scope_action).select_related(None)
+        accounts = selectors.account_list(user=self.request.user, action=self.scope_action)
+        accounts = accounts.select_related(None)
         return accounts if self.action == "list" else accounts.prefetch_related("team_members")
 
     def get_serializer_class(self):

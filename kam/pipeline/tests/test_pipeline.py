@@ -286,7 +286,7 @@ def test_demo_has_project_0202(db):
     from kam.pipeline.demo import load_pipeline_demo
 
     load_demo()
-    assert load_pipeline_demo() == 7
+    assert load_pipeline_demo() == 3 + 30  # SPD Bank, HDJX, STIP and the M3.8 territory
     assert load_pipeline_demo() == 0
     spd = Opportunity.objects.get(number="0202")
     assert (spd.account.name, spd.stage.code, spd.progress_reports.count()) == ("上海浦东发展银行", "D", 2)

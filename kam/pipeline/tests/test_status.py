@@ -1,0 +1,52 @@
+import datetime
+from decimal import Decimal
+
+from kam.pipeline.status import (
+    FIRST_VISIT,
+    MAINTENANCE,
+    NEGOTIATION,
+    PROPOSAL,
+    SIGNED,
+    Deal,
+    customer_status,
+)
+
+TODAY = datetime.date(2026, 11, 27)
+
+
+def test_open_deals_map_by_probability():
+    assert [customer_status([Deal(Decimal(p), "open")], today=TODAY) for p in (10, 20, 25, 75, 90)] == [
+        FIRST_VISIT,
+        FIRST_VISIT,
+        PROPOSAL,
+        PROPOSAL,
+        NEGOTIATION,
+    ]
+
+
+def test_the_most_advanced_deal_decides_and_wins_come_first():
+    assert customer_status([Deal(Decimal(10), "open"), Deal(Decimal(50), "open")], today=TODAY) == PROPOSAL
+    recent = Deal(Decimal(100), "won", TODAY - datetime.timedelta(days=30))
+    old = Deal(Decimal(100), "won", TODAY - datetime.timedelta(days=400))
+    assert customer_status([Deal(Decimal(90), "open"), recent], today=TODAY) == SIGNED
+    assert customer_status([old, Deal(Decimal(10), "open")], today=TODAY) == MAINTENANCE
+    assert customer_status([Deal(Decimal(50), "lost", TODAY)], today=TODAY) is None
+    assert customer_status([], today=TODAY) is None
+
+
+def test_demo_territory_reproduces_the_seed_mix(db):
+    """M3.8: first visit 14, proposal submitted 10, negotiation 4, contract signed 1, maintenance 1 — 30."""
+    from kam.accounts.demo import load_demo
+    from kam.pipeline.analytics import sales_status
+    from kam.pipeline.demo import load_pipeline_demo
+    from kam.users.models import User
+
+    load_demo()
+    load_pipeline_demo()
+    director, wangfang = User.objects.get(username="director"), User.objects.get(username="wangfang")
+    result = sales_status(user=director, owner=wangfang, dimension="relationship_quality")
+    assert result["totals"] == {"first_visit": 14, "proposal_submitted": 10, "negotiation": 4,
+                                "contract_signed": 1, "maintenance": 1}
+    assert result["customers"] == 30
+    assert [(value, sum(counts.values())) for value, counts in result["rows"]] == [
+        ("Average", 15), ("Good", 8), ("Poor", 7)]
