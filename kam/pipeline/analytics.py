@@ -1,4 +1,8 @@
-"""Feeding the pure funnel and forecast arithmetic from the database, in the user's scope."""
+"""Feeding the pure funnel and forecast arithmetic from the database, in the user's scope.
+
+`owners` narrows to the deals (or, for the sales status, the customers) of those people: one person,
+or everyone in a team and its sub-teams; None means everyone the user may see.
+"""
 
 import datetime
 from decimal import Decimal
@@ -13,27 +17,27 @@ from kam.pipeline.choices import OpportunityStatus
 from kam.pipeline.models import Opportunity, SalesProcess
 
 
-def activity_funnel(*, user, since: datetime.date, until: datetime.date, owner=None):
+def activity_funnel(*, user, since: datetime.date, until: datetime.date, owners=None):
     """The M3.7 activity funnel from the contact log, plus the deals won in the period."""
     entries = interaction_list(user=user).filter(occurred_on__gte=since, occurred_on__lte=until)
     won = Opportunity.objects.restrict(user, "view").filter(
         status=OpportunityStatus.WON, closed_on__gte=since, closed_on__lte=until
     )
-    if owner is not None:
-        entries, won = entries.filter(owner=owner), won.filter(owner=owner)
+    if owners is not None:
+        entries, won = entries.filter(owner_id__in=owners), won.filter(owner_id__in=owners)
     counts = dict(entries.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     steps = funnel.activity_funnel(counts)
     return {"steps": steps, "leak": funnel.leakiest_step(steps), "won": won.count()}
 
 
-def stage_funnel(*, user, process: SalesProcess, since: datetime.date, owner=None):
+def stage_funnel(*, user, process: SalesProcess, since: datetime.date, owners=None):
     """Opportunities opened since `since` by furthest stage reached: conversions and median days."""
     stages = list(process.stages.order_by("order"))
     opportunities = Opportunity.objects.restrict(user, "view").filter(
         process=process, created_at__date__gte=since
     )
-    if owner is not None:
-        opportunities = opportunities.filter(owner=owner)
+    if owners is not None:
+        opportunities = opportunities.filter(owner_id__in=owners)
     rows = (
         opportunities.order_by().values("pk", "status").annotate(reached=Max("transitions__to_stage__order"))
     )
@@ -61,7 +65,7 @@ def stage_funnel(*, user, process: SalesProcess, since: datetime.date, owner=Non
     ]
 
 
-def pipeline_forecast(*, user, process: SalesProcess, owner=None):
+def pipeline_forecast(*, user, process: SalesProcess, owners=None):
     """Open deals weighted by stage probability: by month × stage, the three views, calibration."""
     stages = list(process.stages.order_by("order"))
     open_deals = Opportunity.objects.restrict(user, "view").filter(
@@ -72,8 +76,8 @@ def pipeline_forecast(*, user, process: SalesProcess, owner=None):
         .filter(process=process)
         .exclude(status=OpportunityStatus.OPEN)
     )
-    if owner is not None:
-        open_deals, closed = open_deals.filter(owner=owner), closed.filter(owner=owner)
+    if owners is not None:
+        open_deals, closed = open_deals.filter(owner_id__in=owners), closed.filter(owner_id__in=owners)
     grouped = (
         open_deals.order_by()
         .annotate(month=TruncMonth("expected_close"))
@@ -115,7 +119,7 @@ def pipeline_forecast(*, user, process: SalesProcess, owner=None):
 STATUS_DIMENSIONS = ["industry", "ownership", "relationship_quality", "lead_source", "product"]
 
 
-def sales_status(*, user, dimension: str = "industry", owner=None, today: datetime.date | None = None):
+def sales_status(*, user, dimension: str = "industry", owners=None, today: datetime.date | None = None):
     """Customers by current sales status (M3.8), broken down by one of STATUS_DIMENSIONS."""
     from django.utils import timezone
 
@@ -126,8 +130,8 @@ def sales_status(*, user, dimension: str = "industry", owner=None, today: dateti
     deals = Opportunity.objects.restrict(user, "view").filter(
         status__in=[OpportunityStatus.OPEN, OpportunityStatus.WON]
     )
-    if owner is not None:
-        deals = deals.filter(account__owner=owner)
+    if owners is not None:
+        deals = deals.filter(account__owner_id__in=owners)
     by_account: dict[int, list] = {}
     products: dict[int, str] = {}
     for account_id, probability, status, closed_on, product_lines in deals.values_list(

@@ -270,16 +270,30 @@ def report_detail(request, pk, report_pk):
 
 
 def _period(request, default_days=365):
-    """The period and owner filter of the analysis pages (defaults: the last 12 months, everyone)."""
+    """Period, person and team filters of the analysis pages (defaults: the last 12 months, everyone).
+
+    Returns (since, until, owners, filters): `owners` is None or the ids of the people to count.
+    """
     today = timezone.localdate()
     until = parse_date(request.GET.get("until") or "") or today
     since = parse_date(request.GET.get("since") or "") or until - datetime.timedelta(days=default_days)
-    owner = None
+    people = account_selectors.user_list(user=request.user, active_only=False)
+    filters = {
+        "owner": None,
+        "team": None,
+        "people": account_selectors.user_list(user=request.user),
+        "teams": account_selectors.team_list(user=request.user),
+    }
+    owners = None
     if request.GET.get("owner", "").isdigit():
-        owner = get_object_or_404(
-            account_selectors.user_list(user=request.user, active_only=False), pk=request.GET["owner"]
+        filters["owner"] = get_object_or_404(people, pk=request.GET["owner"])
+        owners = [filters["owner"].pk]
+    elif request.GET.get("team", "").isdigit():
+        filters["team"] = get_object_or_404(filters["teams"], pk=request.GET["team"])
+        owners = list(
+            people.filter(team_id__in=filters["team"].descendant_ids()).values_list("pk", flat=True)
         )
-    return since, until, owner
+    return since, until, owners, filters
 
 
 def _default_process(user):
@@ -291,11 +305,11 @@ def _default_process(user):
 @require_GET
 def funnel_page(request):
     """Funnel diagnosis (M3.7): the activity funnel against the benchmark, and the stage funnel."""
-    since, until, owner = _period(request)
+    since, until, owners, filters = _period(request)
     process = _default_process(request.user)
-    activity = analytics.activity_funnel(user=request.user, since=since, until=until, owner=owner)
+    activity = analytics.activity_funnel(user=request.user, since=since, until=until, owners=owners)
     stages = (
-        analytics.stage_funnel(user=request.user, process=process, since=since, owner=owner)
+        analytics.stage_funnel(user=request.user, process=process, since=since, owners=owners)
         if process
         else []
     )
@@ -307,8 +321,7 @@ def funnel_page(request):
     context = {
         "since": since,
         "until": until,
-        "owner": owner,
-        "people": account_selectors.user_list(user=request.user),
+        **filters,
         "activity": activity,
         "activity_rows": rows,
         "stages": stages,
@@ -326,9 +339,11 @@ def funnel_page(request):
 @require_GET
 def forecast_page(request):
     """Forecast (M3.8): weighted pipeline by expected-close month and stage, three views, calibration."""
-    _since, _until, owner = _period(request)
+    _since, _until, owners, filters = _period(request)
     process = _default_process(request.user)
-    result = analytics.pipeline_forecast(user=request.user, process=process, owner=owner) if process else None
+    result = (
+        analytics.pipeline_forecast(user=request.user, process=process, owners=owners) if process else None
+    )
     chart = None
     if result:
         months = [key[0] for key, _row in result["months"]]
@@ -346,8 +361,7 @@ def forecast_page(request):
             ],
         }
     context = {
-        "owner": owner,
-        "people": account_selectors.user_list(user=request.user),
+        **filters,
         "forecast": result,
         "chart": chart,
     }
@@ -374,9 +388,9 @@ DIMENSION_LABELS = {
 @require_GET
 def status_page(request):
     """Sales-status analysis (M3.8): customers by where their most advanced deal stands."""
-    _since, _until, owner = _period(request)
+    _since, _until, owners, filters = _period(request)
     dimension = request.GET.get("by") if request.GET.get("by") in analytics.STATUS_DIMENSIONS else "industry"
-    result = analytics.sales_status(user=request.user, dimension=dimension, owner=owner)
+    result = analytics.sales_status(user=request.user, dimension=dimension, owners=owners)
     statuses = [
         {"key": key, "label": STATUS_LABELS[key], "count": result["totals"][key]} for key in STATUS_LABELS
     ]
@@ -385,8 +399,7 @@ def status_page(request):
         for value, counts in result["rows"]
     ]
     context = {
-        "owner": owner,
-        "people": account_selectors.user_list(user=request.user),
+        **filters,
         "dimension": dimension,
         "dimensions": DIMENSION_LABELS.items(),
         "statuses": statuses,

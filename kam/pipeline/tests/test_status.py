@@ -44,9 +44,27 @@ def test_demo_territory_reproduces_the_seed_mix(db):
     load_demo()
     load_pipeline_demo()
     director, wangfang = User.objects.get(username="director"), User.objects.get(username="wangfang")
-    result = sales_status(user=director, owner=wangfang, dimension="relationship_quality")
+    result = sales_status(user=director, owners=[wangfang.pk], dimension="relationship_quality")
     assert result["totals"] == {"first_visit": 14, "proposal_submitted": 10, "negotiation": 4,
                                 "contract_signed": 1, "maintenance": 1}
     assert result["customers"] == 30
     assert [(value, sum(counts.values())) for value, counts in result["rows"]] == [
         ("Average", 15), ("Good", 8), ("Poor", 7)]
+
+
+def test_status_page_filters_by_team(client, db):
+    from django.urls import reverse
+
+    from kam.accounts.demo import load_demo
+    from kam.pipeline.demo import load_pipeline_demo
+    from kam.users.models import Team, User
+
+    load_demo()
+    load_pipeline_demo()
+    client.force_login(User.objects.get(username="director"))
+    south = Team.objects.get(name="华南大区 South China")
+    page = client.get(reverse("pipeline:status"), {"team": south.pk})
+    assert page.context["customers"] == 30
+    assert [s["count"] for s in page.context["statuses"]] == [14, 10, 4, 1, 1]
+    east = Team.objects.get(name="华东大区 East China")
+    assert client.get(reverse("pipeline:status"), {"team": east.pk}).context["customers"] == 2  # HDJX, STIP
