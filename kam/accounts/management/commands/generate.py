@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kam.accounts.generate import generate
 from kam.core.request_context import request_id_scope
+from kam.pipeline.generate import generate_opportunities
 
 
 class Command(BaseCommand):
@@ -16,6 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--accounts", type=int, required=True, help="accounts to add")
         parser.add_argument("--contacts-per-account", type=int, default=3, help="contacts per account (3)")
         parser.add_argument("--interactions", type=int, default=0, help="contact-log entries in all (0)")
+        parser.add_argument(
+            "--opportunities",
+            type=int,
+            default=0,
+            help="opportunities with stage histories on existing accounts (0)",
+        )
         parser.add_argument("--seed", type=int, default=1, help="random seed: same seed, same data (1)")
         parser.add_argument("--owners", type=int, default=20, help="generated members owning accounts (20)")
         parser.add_argument(
@@ -49,10 +56,21 @@ class Command(BaseCommand):
                     progress=not options["no_progress"] and options["verbosity"] > 0,
                     skip_fk_checks=options["skip_fk_checks"],
                 )
+            with request_id_scope():
+                opportunities = generate_opportunities(
+                    count=options["opportunities"],
+                    seed=options["seed"],
+                    today=options["today"],
+                    audit=not options["no_audit"],
+                )
         except ValueError as error:
             raise CommandError(str(error)) from error
         if options["verbosity"] == 0:
             return
+        if opportunities:
+            self.stdout.write(
+                self.style.SUCCESS(f"Generated {opportunities:,} opportunities with their stage histories.")
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {result.accounts:,} accounts ({result.first_account_code or '-'} … "
