@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Case, Count, QuerySet, Sum, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -10,6 +10,7 @@ from kam.pipeline.choices import OpportunityStatus
 from kam.pipeline.models import Opportunity, SalesProcess, Stage
 
 CARDS_PER_COLUMN = 20
+PANEL_ROWS = 10
 
 
 def opportunity_list(*, user, action: str = "view") -> QuerySet[Opportunity]:
@@ -77,5 +78,9 @@ def account_panel(user, account) -> dict:
     """The account page's "Opportunities" panel: the account's deals the user may see."""
     from kam.users.access import can
 
-    deals = opportunity_list(user=user).filter(account=account).order_by("status", "-updated_at")
-    return {"opportunities": list(deals[:20]), "account": account, "can_add": can(user, "change", account)}
+    open_first = Case(When(status=OpportunityStatus.OPEN, then=0), When(status=OpportunityStatus.WON, then=1),
+                      default=2)
+    deals = opportunity_list(user=user).filter(account=account).order_by(open_first, "-updated_at", "-id")
+    shown = list(deals[:PANEL_ROWS + 1])
+    return {"opportunities": shown[:PANEL_ROWS], "more": len(shown) > PANEL_ROWS, "account": account,
+            "can_add": can(user, "change", account)}

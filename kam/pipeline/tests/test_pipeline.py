@@ -325,3 +325,12 @@ def test_admin_edits_of_a_process_are_audited_row_by_row(client, world, process)
     assert [
         (c.content_type.model, c.action, c.changed_fields if c.action == "update" else None) for c in changes
     ] == [("stage", "update", ["probability"]), ("stagecriterion", "create", None)]
+
+
+def test_account_panel_lists_open_deals_first(client, world, opportunity, process):
+    lost = services.opportunity_create(actor=world.owner, data={"account": world.account, "name": "Lost one"})
+    services.opportunity_close(opportunity=lost, actor=world.owner, status="lost", reason="price")
+    client.force_login(world.owner)
+    [panel] = client.get(reverse("accounts:detail", args=[world.account.pk])).context["panels"]
+    assert [o.name for o in panel["opportunities"]] == ["Call-back centre", "Lost one"]
+    assert panel["more"] is False
