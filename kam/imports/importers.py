@@ -86,7 +86,7 @@ class Errors:
         return sorted(self.items, key=lambda error: error["row"] or 0)
 
 
-class Importer:
+class Importer(abc.ABC):
     """What every kind shares; subclasses resolve their references in `resolve()`."""
 
     kind: str
@@ -172,8 +172,9 @@ class Importer:
             for row in rows:
                 self.classify(row)
 
+    @abc.abstractmethod
     def resolve(self, rows: list[Row]) -> None:
-        raise NotImplementedError
+        """Turn each row's codes and names into the records they refer to, or into located errors."""
 
     def check_duplicate_codes(self, rows: list[Row]) -> None:
         first: dict[str, int] = {}
