@@ -4,9 +4,10 @@ An importer works in three steps, so that nothing is written unless every row is
 `parse()` runs the column parsers over all rows; `plan()` resolves codes and names against dicts
 loaded once (a few queries, not one per row), splits the rows into creates, updates and unchanged,
 and records located errors; `write()` — called inside one transaction only when there is no
-error — saves in bulk (kam.imports.bulk) and writes one audit entry per created or changed record.
+error — saves in bulk (kam.core.bulk) and writes one audit entry per created or changed record.
 """
 
+import abc
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
