@@ -382,7 +382,7 @@ class Importer(abc.ABC):
             names.update(self.model._meta.get_field(attname).name for attname in row.pending)
         return sorted(names)
 
-    def write_m2m(self) -> None:
+    def write_m2m(self) -> None:  # noqa: B027 - a hook: only interactions have many-to-many fields
         """Interactions set their people here; accounts and contacts have no many-to-many fields."""
 
 
@@ -631,7 +631,7 @@ class InteractionImporter(Importer):
         if due and not next_step:
             self.error(row, "next_step", _("say what the next step is, or clear its due date."))
 
-    def write_m2m(self) -> None:
+    def write_m2m(self) -> None:  # noqa: B027 - a hook: only interactions have many-to-many fields
         through = Interaction.their_people.through
         changed = [
             row
