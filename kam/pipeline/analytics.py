@@ -166,3 +166,63 @@ def sales_status(*, user, dimension: str = "industry", owners=None, today: datet
         "totals": totals,
         "customers": sum(totals.values()),
     }
+
+
+def _quarter_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def forecast_backtest(
+    *,
+    user,
+    process: SalesProcess,
+    calibrated,
+    owners=None,
+    quarters: int = 4,
+    today: datetime.date | None = None,
+):
+    """For each of the last completed quarters: the deals open at its start that were expected to close
+    in it, weighted by the stage they were at then (configured vs calibrated probabilities), against
+    what was won. Approximations: today's expected-close date, the furthest stage reached by then."""
+    from django.utils import timezone
+
+    from kam.pipeline.models import StageTransition
+
+    stages = list(process.stages.order_by("order"))
+    configured = [s.probability / 100 for s in stages]
+    today = today or timezone.localdate()
+    end = _quarter_start(today)
+    periods = []
+    for _ in range(quarters):
+        start = _quarter_start(end - datetime.timedelta(days=1))
+        periods.append((start, end))
+        end = start
+    snapshots = []
+    tz = timezone.get_current_timezone()
+    for start, end in reversed(periods):
+        moment = datetime.datetime.combine(start, datetime.time(), tz)
+        deals = (
+            Opportunity.objects.restrict(user, "view")
+            .filter(
+                process=process,
+                created_at__lt=moment,
+                expected_close__gte=start,
+                expected_close__lt=end,
+            )
+            .exclude(closed_on__lt=start)
+        )
+        if owners is not None:
+            deals = deals.filter(owner_id__in=owners)
+        amounts = dict(deals.values_list("pk", "amount"))
+        reached = dict(
+            StageTransition.objects.filter(opportunity_id__in=deals.values("pk"), moved_at__lt=moment)
+            .order_by()
+            .values("opportunity_id")
+            .annotate(order=Max("to_stage__order"))
+            .values_list("opportunity_id", "order")
+        )
+        won = deals.filter(status=OpportunityStatus.WON, closed_on__gte=start, closed_on__lt=end)
+        actual = won.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+        open_then = [(amounts[pk], order - 1) for pk, order in reached.items() if order]
+        snapshots.append((f"{start.year}Q{(start.month - 1) // 3 + 1}", open_then, actual))
+    return forecast.backtest(snapshots, configured, [c.probability for c in calibrated])

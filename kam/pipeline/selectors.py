@@ -78,9 +78,14 @@ def account_panel(user, account) -> dict:
     """The account page's "Opportunities" panel: the account's deals the user may see."""
     from kam.users.access import can
 
-    open_first = Case(When(status=OpportunityStatus.OPEN, then=0), When(status=OpportunityStatus.WON, then=1),
-                      default=2)
+    open_first = Case(
+        When(status=OpportunityStatus.OPEN, then=0), When(status=OpportunityStatus.WON, then=1), default=2
+    )
     deals = opportunity_list(user=user).filter(account=account).order_by(open_first, "-updated_at", "-id")
-    shown = list(deals[:PANEL_ROWS + 1])
-    return {"opportunities": shown[:PANEL_ROWS], "more": len(shown) > PANEL_ROWS, "account": account,
-            "can_add": can(user, "change", account)}
+    shown = list(deals[: PANEL_ROWS + 1])
+    return {
+        "opportunities": shown[:PANEL_ROWS],
+        "more": len(shown) > PANEL_ROWS,
+        "account": account,
+        "can_add": can(user, "change", account),
+    }

@@ -360,11 +360,13 @@ def forecast_page(request):
                 for stage in result["stages"]
             ],
         }
-    context = {
-        **filters,
-        "forecast": result,
-        "chart": chart,
-    }
+    backtest = []
+    if result:
+        calibrated = [c for _stage, c in result["calibration"]]
+        backtest = analytics.forecast_backtest(
+            user=request.user, process=process, calibrated=calibrated, owners=owners
+        )
+    context = {**filters, "forecast": result, "chart": chart, "backtest": backtest}
     return render(request, "pipeline/forecast.html", context)
 
 

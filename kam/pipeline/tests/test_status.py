@@ -45,11 +45,19 @@ def test_demo_territory_reproduces_the_seed_mix(db):
     load_pipeline_demo()
     director, wangfang = User.objects.get(username="director"), User.objects.get(username="wangfang")
     result = sales_status(user=director, owners=[wangfang.pk], dimension="relationship_quality")
-    assert result["totals"] == {"first_visit": 14, "proposal_submitted": 10, "negotiation": 4,
-                                "contract_signed": 1, "maintenance": 1}
+    assert result["totals"] == {
+        "first_visit": 14,
+        "proposal_submitted": 10,
+        "negotiation": 4,
+        "contract_signed": 1,
+        "maintenance": 1,
+    }
     assert result["customers"] == 30
     assert [(value, sum(counts.values())) for value, counts in result["rows"]] == [
-        ("Average", 15), ("Good", 8), ("Poor", 7)]
+        ("Average", 15),
+        ("Good", 8),
+        ("Poor", 7),
+    ]
 
 
 def test_status_page_filters_by_team(client, db):
