@@ -80,7 +80,7 @@ def reserve_ids(model: type[models.Model], instances: Sequence[models.Model]) ->
 
 
 def insert(model: type[models.Model], instances: Sequence[models.Model]) -> None:
-    """INSERT new `instances` whose ids are reserved; their timestamps are the transaction's time."""
+    """INSERT new `instances` whose ids are reserved; unset timestamps become the transaction's time."""
     if not instances:
         return
     fields = model._meta.concrete_fields
@@ -91,7 +91,8 @@ def insert(model: type[models.Model], instances: Sequence[models.Model]) -> None
     for instance in instances:
         instance._state.adding = False
         for attname in stamped:
-            setattr(instance, attname, now)
+            if getattr(instance, attname) is None:  # a caller may set them (e.g. generated history)
+                setattr(instance, attname, now)
     insert_rows(model, [f.attname for f in fields], _rows(instances, fields))
 
 

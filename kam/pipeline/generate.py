@@ -98,7 +98,12 @@ def generate_opportunities(
                 name=f"{rng.choice(PRODUCTS)} #{number}",
                 amount=Decimal(rng.randint(5, 500) * 10000),
                 stage_entered_at=moments[-1],
-                expected_close=(moments[-1] + datetime.timedelta(days=rng.randint(20, 200))).date(),
+                # closed deals were expected around when they closed; open ones in the coming months
+                expected_close=(moments[-1].date() + datetime.timedelta(days=rng.randint(-20, 20)))
+                if closed
+                else today + datetime.timedelta(days=rng.randint(10, 200)),
+                created_at=moments[0],
+                updated_at=moments[-1],
                 competitors=rng.choice(COMPETITORS),
                 product_lines=rng.choice(PRODUCTS),
                 closed_on=moments[-1].date() if closed else None,
