@@ -96,8 +96,12 @@ def shot(test_name):
 
 
 @pytest.fixture
-def new_page(browser, live_server, request, test_name):
-    """``new_page(viewport=…)``: a page in a fresh context (its own session) on the live server."""
+def new_page(browser, live_server, transactional_db, request, test_name):
+    """``new_page(viewport=…)``: a page in a fresh context (its own session) on the live server.
+
+    It depends on the database fixture so that its browsers close *before* the database is flushed:
+    a request still in flight would otherwise lock a table during the flush.
+    """
     for old in SCREENSHOTS.glob(f"{test_name}-*.png"):
         old.unlink()
     contexts, pages, js_errors = [], [], []

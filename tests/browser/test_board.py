@@ -67,6 +67,7 @@ def test_drag_meets_the_gate_then_moves_with_a_reason(new_page, log_in, user, de
     moved = Opportunity.objects.get(pk=deal.pk)
     assert moved.stage.code == "F"
     assert moved.transitions.last().reason == "The customer asked for a visit at once"
+    page.wait_for_load_state("networkidle")  # the board reloads once more when the modal closes
 
 
 def test_opportunity_page_checklist_and_move(logged_in_page, deal, shot):
