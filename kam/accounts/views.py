@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from kam.api.pagination import keyset_page
 from kam.audit.selectors import history_for_account
 from kam.core.views import add_service_errors
 from kam.users.access import can
+from kam.users.services import ensure_can_write
 
 ACCOUNT_ORDERINGS = {
     "name": ("name", "id"),
@@ -33,11 +34,6 @@ def _org_chart_context(account, can_change: bool) -> dict:
         "org_chart": selectors.org_chart(account=account),
         "contacts": account.contacts.select_related("reports_to").order_by("name"),
     }
-
-
-def _require_writer(user):
-    if not user.can_write:
-        raise PermissionDenied(_("Your role is read-only."))
 
 
 @login_required
@@ -70,7 +66,7 @@ def account_lookup(request):
 
 @login_required
 def account_create(request):
-    _require_writer(request.user)
+    ensure_can_write(request.user)
     form = AccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.changed_data_dict().items() if v is not None or k != "owner"}

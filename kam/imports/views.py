@@ -13,15 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 from kam.imports import selectors, services, writers
 from kam.imports.forms import ImportForm
 from kam.imports.models import ImportKind
+from kam.users.services import ensure_can_write
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 FORMATS = ("csv", "xlsx")
-
-
-def _require_writer(user):
-    if not user.can_write:
-        raise PermissionDenied(_("Your role is read-only."))
 
 
 def _kind(kind: str) -> str:
@@ -35,7 +31,7 @@ def index(request):
     """The three kinds with their templates and exports, the upload form and the user's recent jobs."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        _require_writer(request.user)
+        ensure_can_write(request.user)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             job = services.import_job_create(
@@ -73,7 +69,7 @@ def job_detail(request, pk):
 @login_required
 @require_POST
 def job_commit(request, pk):
-    _require_writer(request.user)
+    ensure_can_write(request.user)
     job = selectors.import_job_get(user=request.user, pk=pk, action="change")
     if job.created_by_id != request.user.pk:
         raise PermissionDenied(_("Only the person who uploaded the file can commit it."))

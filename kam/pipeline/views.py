@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,17 +24,13 @@ from kam.pipeline.filtersets import OpportunityFilterSet
 from kam.pipeline.forms import CloseForm, InfluencerFormSet, MoveForm, OpportunityForm, ProgressReportForm
 from kam.pipeline.models import StageCriterion
 from kam.users.access import can
+from kam.users.services import ensure_can_write
 
 OPPORTUNITY_ORDERINGS = {
     "-updated_at": ("-updated_at", "-id"),
     "expected_close": ("expected_close", "id"),
     "-amount": ("-amount", "-id"),
 }
-
-
-def _require_writer(user):
-    if not user.can_write:
-        raise PermissionDenied(_("Your role is read-only."))
 
 
 def _filtered(request):
@@ -79,7 +75,7 @@ def board(request):
 
 @login_required
 def opportunity_create(request):
-    _require_writer(request.user)
+    ensure_can_write(request.user)
     initial = {"account": request.GET.get("account")}
     form = OpportunityForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
