@@ -69,7 +69,7 @@ def account_create(request):
     ensure_can_write(request.user)
     form = AccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.changed_data_dict().items() if v is not None or k != "owner"}
+        data = form.changed_data_dict()
         try:
             account = services.account_create(actor=request.user, data=data)
         except ValidationError as error:
@@ -277,8 +277,6 @@ def interaction_create(request, account_pk):
     )
     if request.method == "POST" and form.is_valid():
         data = {**form.changed_data_dict(), **form.m2m_data()}
-        if data.get("owner") is None:
-            data.pop("owner", None)
         try:
             services.interaction_create(actor=request.user, account=account, data=data)
         except ValidationError as error:

@@ -51,10 +51,17 @@ class VersionedModelForm(BootstrapFormMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
+    #: Fields a service fills in when the form leaves them empty (the owner defaults to the actor).
+    service_defaults = frozenset({"owner"})
+
     def changed_data_dict(self) -> dict:
         """The model fields of the form (not many-to-many, not `version`) as service input."""
         m2m = {f.name for f in self.instance._meta.many_to_many}
-        return {k: v for k, v in self.cleaned_data.items() if k != "version" and k not in m2m}
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k != "version" and k not in m2m and not (v is None and k in self.service_defaults)
+        }
 
     def m2m_data(self) -> dict:
         m2m = {f.name for f in self.instance._meta.many_to_many}

@@ -79,7 +79,7 @@ def opportunity_create(request):
     initial = {"account": request.GET.get("account")}
     form = OpportunityForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.changed_data_dict().items() if v is not None or k != "owner"}
+        data = form.changed_data_dict()
         try:
             opportunity = services.opportunity_create(actor=request.user, data=data)
         except ValidationError as error:
