@@ -6,6 +6,17 @@ from django.utils.html import format_html, format_html_join
 register = template.Library()
 
 
+def _model_choices(field: forms.ModelChoiceField) -> list[tuple]:
+    """(pk, label) pairs; from plain rows when the model says which columns its label needs
+    (`choice_label_fields` + `choice_label`) and the field keeps the default label."""
+    model = field.queryset.model
+    plain_label = type(field).label_from_instance is forms.ModelChoiceField.label_from_instance
+    if plain_label and hasattr(model, "choice_label_fields"):
+        rows = field.queryset.values_list("pk", *model.choice_label_fields)
+        return [(pk, model.choice_label(*label_values)) for pk, *label_values in rows]
+    return [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
+
+
 @register.simple_tag
 def fast_select(bound_field):
     """Render a filter's <select> in one pass.
@@ -17,7 +28,7 @@ def fast_select(bound_field):
     selected = "" if bound_field.value() is None else str(bound_field.value())
     if isinstance(field, forms.ModelChoiceField):  # one plain query, not a server-side cursor per dropdown
         choices = [("", field.empty_label)] if field.empty_label is not None else []
-        choices += [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
+        choices += _model_choices(field)
     else:
         choices = field.choices
     options = format_html_join(
