@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from kam.accounts import selectors as account_selectors
 from kam.core.forms import BootstrapFormMixin, VersionedModelForm
 from kam.core.widgets import AccountLookupWidget
+from kam.pipeline import selectors
 from kam.pipeline.choices import Attitude, OpportunityStatus
 from kam.pipeline.models import Opportunity, ProgressReport, Stage
 
@@ -13,6 +14,7 @@ class OpportunityForm(VersionedModelForm):
         model = Opportunity
         fields = [
             "account",
+            "process",
             "name",
             "goal",
             "amount",
@@ -40,6 +42,19 @@ class OpportunityForm(VersionedModelForm):
         self.fields["owner"].help_text = _("Leave empty to own it yourself.")
         if self.instance.pk:
             self.fields["account"].disabled = True
+        self._choose_process(user)
+
+    def _choose_process(self, user):
+        """A new opportunity picks its process (e.g. per business line) when there is more than one;
+        an existing one keeps the process it started on."""
+        processes = selectors.process_list(user=user).filter(stages__isnull=False).distinct()
+        if self.instance.pk or len(processes) < 2:
+            del self.fields["process"]
+            return
+        self.fields["process"].queryset = processes
+        self.fields["process"].empty_label = None
+        self.fields["process"].initial = next((p.pk for p in processes if p.is_default), processes[0].pk)
+        self.fields["process"].help_text = _("Its stages, criteria and probabilities; kept for good.")
 
     def clean_owner(self):
         return self.cleaned_data.get("owner") or (self.instance.owner if self.instance.pk else None)

@@ -1,0 +1,54 @@
+"""A new opportunity picks its process (per business line); an existing one keeps it."""
+
+import pytest
+from django.urls import reverse
+
+from kam.pipeline.models import Opportunity, SalesProcess
+
+
+@pytest.fixture
+def services_line(db):
+    process = SalesProcess.objects.create(name="Managed services")
+    process.stages.create(order=1, code="L", name="Lead", probability=10)
+    process.stages.create(order=2, code="W", name="Won", probability=100)
+    SalesProcess.objects.create(name="Draft line without stages")
+    return process
+
+
+def _new(client, world, **extra):
+    client.force_login(world.owner)
+    data = {"account": world.account.pk, "name": "Help desk", "amount": "800000", "currency": "CNY", **extra}
+    return client.post(reverse("pipeline:create"), data)
+
+
+def test_one_process_needs_no_choice(client, world):
+    client.force_login(world.owner)
+    page = client.get(reverse("pipeline:create"))
+    assert "process" not in page.context["form"].fields
+    assert _new(client, world).status_code == 302
+    opportunity = Opportunity.objects.get()
+    assert (opportunity.process.is_default, opportunity.stage.code) == (True, "G")
+
+
+def test_the_process_of_a_business_line_is_offered_and_used(client, world, services_line):
+    client.force_login(world.owner)
+    field = client.get(reverse("pipeline:create")).context["form"].fields["process"]
+    default = SalesProcess.objects.get(is_default=True)
+    assert [p.name for p in field.queryset] == [default.name, "Managed services"]
+    assert field.initial == default.pk
+
+    assert _new(client, world, process=services_line.pk).status_code == 302
+    opportunity = Opportunity.objects.get()
+    assert (opportunity.process, opportunity.stage.code) == (services_line, "L")
+    assert list(opportunity.transitions.values_list("from_stage", "to_stage__code")) == [(None, "L")]
+
+    edit = client.get(reverse("pipeline:edit", args=[opportunity.pk]))
+    assert "process" not in edit.context["form"].fields
+
+
+def test_a_process_without_stages_is_refused(client, world, services_line):
+    draft = SalesProcess.objects.get(name="Draft line without stages")
+    response = _new(client, world, process=draft.pk)
+    assert response.status_code == 200
+    assert "process" in response.context["form"].errors
+    assert Opportunity.objects.count() == 0
