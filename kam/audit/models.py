@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kam.core.models import RestrictedQuerySet
@@ -23,6 +24,10 @@ class AppendOnlyQuerySet(RestrictedQuerySet):
 
     def delete(self):
         raise PermissionDenied("Audit entries cannot be deleted.")
+
+
+#: actor_repr of writes made without a signed-in person (commands, migrations, the demo).
+SYSTEM_ACTOR = "system"
 
 
 class ObjectChange(models.Model):
@@ -68,3 +73,8 @@ class ObjectChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit entries cannot be deleted.")
+
+    @property
+    def actor_label(self) -> str:
+        """Who, in the reader's language: writes without a signed-in person are the system's."""
+        return self.actor_repr if self.actor_id or self.actor_repr != SYSTEM_ACTOR else gettext("System")

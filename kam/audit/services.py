@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from kam.audit.models import AuditAction, ObjectChange
+from kam.audit.models import SYSTEM_ACTOR, AuditAction, ObjectChange
 from kam.core import bulk
 from kam.core.request_context import current_request_id
 
@@ -70,7 +70,7 @@ def _account_id(instance: models.Model):
 
 def _actor_fields(actor) -> dict:
     if actor is None or not getattr(actor, "is_authenticated", False):
-        return {"actor": None, "actor_repr": "system"}
+        return {"actor": None, "actor_repr": SYSTEM_ACTOR}
     return {"actor": actor, "actor_repr": actor.get_username()}
 
 
@@ -154,9 +154,8 @@ def audit_bulk(
     afters = list(afters) if afters is not None else [snapshot(i) for i in instances]
     content_type_id = ContentType.objects.get_for_model(instances[0], for_concrete_model=True).pk
     is_account = instances[0]._meta.label == "accounts.Account"
-    actor_id, actor_repr = (
-        (actor.pk, actor.get_username()) if actor is not None and actor.is_authenticated else (None, "system")
-    )
+    signed_in = actor is not None and actor.is_authenticated
+    actor_id, actor_repr = (actor.pk, actor.get_username()) if signed_in else (None, SYSTEM_ACTOR)
     now, request_id, dumps = timezone.now(), current_request_id(), json.dumps
     rows = []
     for instance, before, after in zip(instances, befores, afters, strict=True):

@@ -12,7 +12,7 @@ from kam.accounts.selectors import team_tree, user_list
 from kam.core.views import add_service_errors
 from kam.users import services
 from kam.users.forms import HandoverForm, TokenForm
-from kam.users.handover import handover_execute, handover_preview
+from kam.users.handover import handover_execute, handover_kinds, handover_preview
 
 
 @login_required
@@ -86,10 +86,15 @@ def handover(request):
             except PermissionDenied as error:
                 messages.error(request, str(error))
             else:
+                labels = {kind.key: kind.label for kind in handover_kinds()}
                 messages.success(
                     request,
-                    _("Handover done: %(count)d records moved to %(user)s.")
-                    % {"count": sum(moved.values()), "user": to_user},
+                    _("Handover done: %(count)d records moved to %(user)s (%(detail)s).")
+                    % {
+                        "count": sum(moved.values()),
+                        "user": to_user,
+                        "detail": " · ".join(f"{labels[key]} {count}" for key, count in moved.items()),
+                    },
                 )
         preview = handover_preview(from_user=from_user)
     return render(request, "users/handover.html", {"form": form, "preview": preview, "moved": moved})

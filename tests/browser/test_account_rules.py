@@ -86,3 +86,29 @@ def test_a_member_of_another_team_gets_404_for_the_account(new_page, log_in, use
     page.goto("/search/?q=SPD")
     assert page.locator("main .list-group").inner_text() == "Nothing found."
     shot(page, "list-without-it")
+
+
+def test_the_parent_lookup_works_from_the_keyboard_and_enter_never_submits(logged_in_page, user, shot):
+    page = logged_in_page
+    AccountFactory(name="华东机械装备集团", code="HDJX", owner=user)
+    design_institute = AccountFactory(name="华东电力设计院", code="HDDL", owner=user)
+    page.goto("/accounts/new/")
+    page.fill("#id_name", "华东 Suzhou plant")
+    search = page.locator("#id_parent")
+    search.press_sequentially("华东")
+    page.locator("#id_parent-results [data-id]").nth(1).wait_for()
+    search.press("Enter")  # picks the first result instead of submitting the form
+    assert page.url.endswith("/accounts/new/")
+    assert search.input_value() == "华东机械装备集团"
+    assert Account.objects.filter(name="华东 Suzhou plant").count() == 0
+
+    search.fill("")
+    search.press_sequentially("华东")
+    page.locator("#id_parent-results [data-id]").nth(1).wait_for()
+    search.press("ArrowDown")  # into the results …
+    page.keyboard.press("ArrowDown")  # … to the second one
+    page.keyboard.press("Enter")
+    assert search.input_value() == "华东电力设计院"
+    shot(page, "parent-picked")
+    save(page)
+    assert Account.objects.get(name="华东 Suzhou plant").parent == design_institute

@@ -94,9 +94,13 @@ def test_management_commands_are_audited(db):
     assert len(changes) == ObjectChange.objects.count() - start
     # reference data by the system; the demo account managers tick their own exit criteria and move
     assert {c.actor_repr for c in changes} == {"system", "linshan", "zhangwei", "wangfang"}
-    assert {c.content_type.model for c in changes if c.actor_id} == {"criterioncheck", "opportunity",
-                                                                     "stagetransition", "progressreport",
-                                                                     "reportinfluencer"}
+    assert {c.content_type.model for c in changes if c.actor_id} == {
+        "criterioncheck",
+        "opportunity",
+        "stagetransition",
+        "progressreport",
+        "reportinfluencer",
+    }
     assert len({c.request_id for c in changes}) == 1
     # idempotent: a second run writes nothing
     again = _last_id()

@@ -52,3 +52,12 @@ def test_a_process_without_stages_is_refused(client, world, services_line):
     assert response.status_code == 200
     assert "process" in response.context["form"].errors
     assert Opportunity.objects.count() == 0
+
+
+def test_the_edit_form_shows_the_account_read_only(client, world):
+    assert _new(client, world).status_code == 302
+    opportunity = Opportunity.objects.get()
+    page = client.get(reverse("pipeline:edit", args=[opportunity.pk])).content.decode()
+    read_only = '<input type="text" class="form-control" id="id_account" value="SPD Bank" readonly disabled>'
+    assert read_only in page
+    assert 'name="account"' not in page and 'name="account__q"' not in page

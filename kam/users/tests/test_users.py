@@ -144,3 +144,34 @@ def test_createadmin_command(db):
     boss = User.objects.get(username="boss")
     assert (boss.role, boss.is_superuser, boss.check_password("a-Strong-passw0rd!")) == ("admin", True, True)
     assert ObjectChange.objects.filter(object_id=str(boss.pk), action="create").count() == 1
+
+
+def test_handover_message_names_each_kind_in_the_users_language(client, world):
+    client.force_login(world.admin)
+    response = client.post(
+        reverse("users:handover"),
+        {"from_user": world.owner.pk, "to_user": world.teammate.pk, "confirm": "1"},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Handover done: 1 records moved to {world.teammate} "
+        "(Accounts owned 1 · Open next steps 0 · Open opportunities 0)."
+    ]
+    assert b"next_steps" not in response.content
+
+
+def test_auditors_do_not_see_the_handover_link_managers_do(client, world):
+    def links(user):
+        client.force_login(user)
+        page = client.get(reverse("home"))
+        return [item["name"] for section in page.context["sidebar"] for item in section["items"]]
+
+    assert "users:handover" not in links(world.auditor)
+    assert "audit:list" in links(world.auditor)
+    assert "users:handover" in links(world.manager)
+    assert "users:handover" not in links(world.owner) and "audit:list" not in links(world.owner)
+
+
+def test_tokens_page_shows_the_header_format_literally(client, world):
+    client.force_login(world.owner)
+    assert "Authorization: Token &lt;key&gt;" in client.get(reverse("users:tokens")).content.decode()

@@ -1,0 +1,59 @@
+"""Audit entries shown to people: translated labels, readable values, related records named in scope."""
+
+from django.urls import reverse
+from django.utils import translation
+
+from kam.accounts.services import account_update
+from kam.accounts.tests.factories import AccountFactory
+from kam.audit.models import ObjectChange
+from kam.audit.presentation import FieldChange, change_rows
+
+
+def _latest(instance):
+    return ObjectChange.objects.filter(object_id=str(instance.pk)).order_by("-id")[:1]
+
+
+def test_an_update_shows_each_changed_field_before_and_after(world):
+    account_update(
+        account=world.account,
+        actor=world.owner,
+        data={"status": "active", "is_listed": True, "owner": world.east_manager, "region": "浦东"},
+        expected_version=world.account.version,
+    )
+    with translation.override("en"):
+        [row] = change_rows(_latest(world.account), user=world.owner)
+    assert sorted(row.fields, key=lambda f: f.label) == [
+        FieldChange("Listed", "no", "yes"),
+        FieldChange("Owner", str(world.owner), str(world.east_manager)),
+        FieldChange("Region", "—", "浦东"),
+        FieldChange("Status", "Prospect", "Active customer"),
+    ]
+    with translation.override("zh-hans"):
+        [row] = change_rows(_latest(world.account), user=world.owner)
+    assert FieldChange("状态", "潜在客户", "活跃客户") in row.fields
+
+
+def test_related_records_outside_the_readers_scope_show_as_ids(world):
+    secret_parent = AccountFactory(name="West Holdings", code="WH", owner=world.outsider)
+    account_update(
+        account=world.account,
+        actor=world.admin,
+        data={"parent": secret_parent},
+        expected_version=world.account.version,
+    )
+    [as_owner] = change_rows(_latest(world.account), user=world.owner)
+    [as_admin] = change_rows(_latest(world.account), user=world.admin)
+    assert as_owner.fields == [FieldChange("Parent account", "—", f"#{secret_parent.pk}")]
+    assert as_admin.fields == [FieldChange("Parent account", "—", "West Holdings")]
+
+
+def test_the_history_tab_shows_values_and_the_system_actor_translated(client, world):
+    account_update(
+        account=world.account, actor=None, data={"region": "浦东"}, expected_version=world.account.version
+    )
+    client.force_login(world.owner)
+    page = client.get(reverse("accounts:detail", args=[world.account.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    assert '<td class="text-nowrap">系统</td>' in html
+    assert "→ 浦东</dd>" in html
+    assert ">version<" not in html and ">id<" not in html
