@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "axes",
     "django_tasks",
@@ -33,6 +34,9 @@ INSTALLED_APPS = [
     "kam.audit",
     "kam.accounts",
     "kam.pipeline",
+    "kam.tiering",
+    "kam.buyingcenter",
+    "kam.competition",
     "kam.imports",
     "kam.api",
 ]
@@ -132,10 +136,16 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Key account management — accounts, contacts, contact log, teams and users.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed package, not a CDN: it works offline, on intranets and in China.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "OpportunityStatusEnum": "kam.pipeline.choices.OpportunityStatus",
         "AccountStatusEnum": "kam.accounts.choices.AccountStatus",
+        "CurrencyEnum": "kam.accounts.choices.Currency",
+        "SpinKindEnum": "kam.buyingcenter.choices.SpinKind",
     },
 }
 REST_KNOX = {

@@ -79,3 +79,12 @@ class RelationshipQuality(models.TextChoices):
     GOOD = "good", _("Good")
     AVERAGE = "average", _("Average")
     POOR = "poor", _("Poor")
+
+
+class Tier(models.TextChoices):
+    """The key-account tier of M1 (三大标准 → 白金卡 / 金卡 / 银卡). Set only by a tiering run (kam.tiering);
+    blank: not a key account (or not tiered yet)."""
+
+    PLATINUM = "platinum", _("Platinum")
+    GOLD = "gold", _("Gold")
+    SILVER = "silver", _("Silver")

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from kam.accounts import selectors
-from kam.accounts.choices import AccountStatus, CompanySize, InteractionKind, LeadSource, Ownership
+from kam.accounts.choices import AccountStatus, CompanySize, InteractionKind, LeadSource, Ownership, Tier
 from kam.accounts.models import Account, Contact, Interaction
 from kam.core.forms import style_widgets
 from kam.users.models import Team, User
@@ -62,6 +62,9 @@ class AccountFilterSet(BootstrapFilterSet):
     owner = django_filters.ModelChoiceFilter(queryset=people_choices, label=_("Owner"))
     team = team_filter()
     is_listed = django_filters.BooleanFilter(label=_("Listed"))
+    tier = django_filters.ChoiceFilter(
+        choices=[*Tier.choices, ("none", _("No tier"))], method="by_tier", label=_("Tier")
+    )
 
     class Meta:
         model = Account
@@ -76,6 +79,7 @@ class AccountFilterSet(BootstrapFilterSet):
             "owner",
             "team",
             "is_listed",
+            "tier",
         ]
 
     def search(self, queryset, name, value):
@@ -86,6 +90,10 @@ class AccountFilterSet(BootstrapFilterSet):
 
     def in_team(self, queryset, name, team):
         return queryset.filter(owner__team_id__in=team.descendant_ids())
+
+    def by_tier(self, queryset, name, value):
+        """A tier, or "none" for accounts without one (account_tier_name_idx serves both)."""
+        return queryset.filter(tier="" if value == "none" else value)
 
 
 class ContactFilterSet(BootstrapFilterSet):

@@ -17,6 +17,7 @@ from kam.accounts.choices import (
     LeadSource,
     Ownership,
     RelationshipQuality,
+    Tier,
 )
 from kam.core.i18n import bilingual
 from kam.core.models import TimeStampedModel
@@ -117,6 +118,11 @@ class Account(TimeStampedModel):
         _("relationship quality"), max_length=8, choices=RelationshipQuality.choices, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
+    #: Written only by kam.tiering's runs (audited there), never by the account form: a run does not bump
+    #: `version`, so a recompute never makes someone's open edit stale.
+    tier = models.CharField(
+        _("tier"), max_length=8, choices=Tier.choices, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("account")
@@ -128,6 +134,7 @@ class Account(TimeStampedModel):
             models.Index(fields=["industry", "name", "id"], name="account_industry_name_idx"),
             models.Index(fields=["status", "name", "id"], name="account_status_name_idx"),
             models.Index(fields=["-updated_at", "-id"], name="account_updated_idx"),
+            models.Index(fields=["tier", "name", "id"], name="account_tier_name_idx"),
         ]
 
     def __str__(self):

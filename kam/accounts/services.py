@@ -1,8 +1,11 @@
 """Writes for accounts, account teams, contacts and the contact log. Every one is audited."""
 
+from contextlib import nullcontext
+
 from django.db import transaction
 
 from kam.accounts.models import Account, AccountTeamMember, Contact, Industry, Interaction
+from kam.core.owner_changes import owner_change
 from kam.core.services import create_instance, delete_instance, update_instance
 from kam.users.services import ensure_can_write
 
@@ -39,7 +42,9 @@ def account_create(*, actor, data: dict) -> Account:
 @transaction.atomic
 def account_update(*, account: Account, actor, data: dict, expected_version: int | None = None) -> Account:
     ensure_can_write(actor)
-    return update_instance(instance=account, actor=actor, data=data, expected_version=expected_version)
+    changing_owner = {"owner", "owner_id"} & set(data)
+    with owner_change(Account, [account.pk]) if changing_owner else nullcontext():
+        return update_instance(instance=account, actor=actor, data=data, expected_version=expected_version)
 
 
 @transaction.atomic

@@ -39,7 +39,7 @@ def _org_chart_context(account, can_change: bool) -> dict:
 #: What the list's table shows (and keyset pagination sorts by): fifty rows of the whole archive and of
 #: their owners cost more to load than the page takes to render.
 LIST_COLUMNS = (
-    "name", "code", "region", "status", "updated_at",
+    "name", "code", "region", "status", "tier", "updated_at",
     "industry__name", "industry__name_en",
     "owner__full_name", "owner__first_name", "owner__last_name", "owner__username",
 )  # fmt: skip

@@ -4,7 +4,10 @@ from rest_framework.routers import DefaultRouter
 
 from kam.accounts.api import views as accounts
 from kam.api.auth import TokenLoginView
+from kam.buyingcenter.api import views as buyingcenter
+from kam.competition.api import views as competition
 from kam.pipeline.api import views as pipeline
+from kam.tiering.api import views as tiering
 
 router = DefaultRouter()
 router.register("industries", accounts.IndustryViewSet, basename="industry")
@@ -17,10 +20,29 @@ router.register("processes", pipeline.SalesProcessViewSet, basename="process")
 router.register("opportunities", pipeline.OpportunityViewSet, basename="opportunity")
 router.register("transitions", pipeline.StageTransitionViewSet, basename="transition")
 router.register("progress-reports", pipeline.ProgressReportViewSet, basename="progress-report")
+router.register("transactions", tiering.TransactionViewSet, basename="transaction")
+router.register("payments", tiering.PaymentViewSet, basename="payment")
+router.register("feedback", tiering.FeedbackViewSet, basename="feedback")
+router.register("tiering-models", tiering.TieringModelViewSet, basename="tiering-model")
+router.register("tiering-runs", tiering.TieringRunViewSet, basename="tiering-run")
+router.register("tier-results", tiering.TierResultViewSet, basename="tier-result")
+router.register("tier-changes", tiering.TierChangeViewSet, basename="tier-change")
+router.register("stakeholders", buyingcenter.StakeholderViewSet, basename="stakeholder")
+router.register("buying-centers", buyingcenter.BuyingCenterViewSet, basename="buying-center")
+router.register("counterpart-pairs", buyingcenter.CounterpartPairViewSet, basename="counterpart-pair")
+router.register("spin-questions", buyingcenter.SpinQuestionViewSet, basename="spin-question")
+router.register("spin-plans", buyingcenter.SpinPlanViewSet, basename="spin-plan")
+router.register("spin-steps", buyingcenter.SpinStepViewSet, basename="spin-step")
+router.register("competitors", competition.CompetitorViewSet, basename="competitor")
+router.register("evaluations", competition.EvaluationViewSet, basename="evaluation")
+router.register("matrices", competition.MatrixViewSet, basename="matrix")
+router.register("selling-points", competition.SellingPointViewSet, basename="selling-point")
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="api-token-login"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("accounts/<int:pk>/indicators/", tiering.AccountIndicatorsView.as_view(), name="account-indicators"),
+    path("value-calculator/", buyingcenter.ValueCalculatorView.as_view(), name="value-calculator"),
     path("", include(router.urls)),
 ]

@@ -1,4 +1,4 @@
-"""The sidebar, laid out by the method: Accounts · Pipeline · Planning · Tiering · Service."""
+"""The sidebar, laid out by the method: Accounts · Pipeline · Development · Planning · Tiering · Service."""
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,29 @@ SIDEBAR = [
         ],
     ),
     (
+        _("Development"),
+        [
+            (_("My actions"), "buyingcenter:my_actions", "person-check"),
+            (_("Competitors"), "competition:competitor_list", "trophy"),
+            (_("Competitiveness matrices"), "competition:matrix_list", "grid-3x3"),
+            (_("SPIN library"), "buyingcenter:spin_library", "chat-quote"),
+            (_("Value calculator"), "buyingcenter:value_calculator", "calculator"),
+        ],
+    ),
+    (
+        _("Tiering"),
+        [
+            (_("Tiers"), "tiering:overview", "award"),
+            (_("Pareto 20/80"), "tiering:pareto", "graph-up"),
+            (_("Value pyramid"), "tiering:pyramid", "triangle"),
+            (_("Value scorecard"), "tiering:results", "list-ol"),
+            (_("Account indicators"), "tiering:indicators", "speedometer"),
+            (_("Sales ledger"), "tiering:transactions", "receipt"),
+            (_("Payments"), "tiering:payments", "cash-coin"),
+            (_("Customer feedback"), "tiering:feedback", "chat-heart"),
+        ],
+    ),
+    (
         _("Data"),
         [
             (_("Import / export"), "imports:index", "arrow-down-up"),
@@ -43,6 +66,10 @@ ADMIN_SIDEBAR = [
         ],
     ),
 ]
+
+
+#: Links only people who may act there see (the pages answer 403 to the others anyway).
+WRITERS_ONLY = {"users:handover"}
 
 
 def _resolve(sections):
@@ -64,4 +91,6 @@ def navigation(request):
     if not (user and user.is_authenticated):
         return {}
     sections = SIDEBAR + (ADMIN_SIDEBAR if (user.is_admin or user.role in {"manager", "auditor"}) else [])
+    if not (user.is_admin or user.role == "manager"):  # auditors read, and hand over nothing
+        sections = [(title, [ln for ln in links if ln[1] not in WRITERS_ONLY]) for title, links in sections]
     return {"sidebar": _resolve(sections)}

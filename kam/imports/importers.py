@@ -11,6 +11,7 @@ import abc
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,10 +20,31 @@ from openpyxl.utils import get_column_letter
 from kam.accounts import selectors as account_selectors
 from kam.accounts.models import Account, Contact, Industry, Interaction
 from kam.audit.models import AuditAction
-from kam.audit.services import audit_bulk, snapshot
+from kam.audit.services import audit_bulk, audit_create, snapshot
 from kam.core import bulk
+from kam.core.owner_changes import owner_change
 from kam.imports.readers import Table
-from kam.imports.specs import COLUMNS, OMIT, CellError, Column, header_lookup, normalize_header
+from kam.imports.specs import (
+    COLUMNS,
+    EXPORT_ONLY,
+    OMIT,
+    CellError,
+    Column,
+    header_lookup,
+    normalize_header,
+)
+from kam.pipeline import selectors as pipeline_selectors
+from kam.pipeline.choices import OpportunityStatus
+from kam.pipeline.models import (
+    CriterionCheck,
+    Opportunity,
+    SalesProcess,
+    Stage,
+    StageCriterion,
+    StageTransition,
+)
+from kam.pipeline.services import default_process, next_numbers
+from kam.pipeline.summary import forecast_changes
 from kam.users.models import User
 
 #: Below SQLite's limit of 999 parameters per query.
@@ -94,6 +116,11 @@ class Importer(abc.ABC):
     model: type[models.Model]
     #: Spec columns stored as they are on the model (the rest are references resolved by code).
     plain_columns: tuple[str, ...]
+    #: The unique field (and column) a row is matched on, so that a re-import updates, not duplicates.
+    code_field = "code"
+    duplicate_message = _("the code “%(code)s” is already used on row %(row)s.")
+    #: The ImportJob being run (set by import_run; the ledger kinds audit their batch under it).
+    job = None
 
     def __init__(self, *, actor: User):
         self.actor = actor
@@ -106,6 +133,17 @@ class Importer(abc.ABC):
         self.creates: list[Row] = []
         self.updates: list[Row] = []
         self.unchanged = 0
+
+    @property
+    def created_count(self) -> int:
+        return len(self.creates)
+
+    @property
+    def updated_count(self) -> int:
+        return len(self.updates)
+
+    def close(self) -> None:  # noqa: B027 - a hook: the ledger kinds drop their staging tables here
+        """Release what the import held between its steps (called once, whatever happened)."""
 
     def error(self, row: Row | int, key: str, message) -> None:
         number = row.number if isinstance(row, Row) else row
@@ -120,6 +158,8 @@ class Importer(abc.ABC):
             if not name:
                 continue
             column = lookup.get(normalize_header(name))
+            if column is None and normalize_header(name) in EXPORT_ONLY.get(self.kind, ()):
+                continue  # an export's read-only column: the file came from our own export
             if column is None:
                 self.errors.add(table.header_row, name, _("unknown column."))
             elif column.key in self.headers:
@@ -180,16 +220,11 @@ class Importer(abc.ABC):
     def check_duplicate_codes(self, rows: list[Row]) -> None:
         first: dict[str, int] = {}
         for row in rows:
-            code = row.values.get("code")
+            code = row.values.get(self.code_field)
             if not code:
                 continue
             if code in first:
-                self.error(
-                    row,
-                    "code",
-                    _("the code “%(code)s” is already used on row %(row)s.")
-                    % {"code": code, "row": first[code]},
-                )
+                self.error(row, self.code_field, self.duplicate_message % {"code": code, "row": first[code]})
             else:
                 first[code] = row.number
 
@@ -198,10 +233,13 @@ class Importer(abc.ABC):
 
         `message` (with %(code)s) says no more than that the user may not change such a record.
         """
-        codes = [row.values["code"] for row in rows if row.values.get("code")]
+        key = self.code_field
+        codes = [row.values[key] for row in rows if row.values.get(key)]
         existing = {}
         for chunk in chunked(codes):
-            existing.update({obj.code: obj for obj in self.model.objects.filter(code__in=chunk)})
+            existing.update(
+                {getattr(obj, key): obj for obj in self.model.objects.filter(**{f"{key}__in": chunk})}
+            )
         changeable = set()
         for chunk in chunked([obj.pk for obj in existing.values()]):
             changeable.update(
@@ -210,18 +248,18 @@ class Importer(abc.ABC):
                 .values_list("pk", flat=True)
             )
         for row in rows:
-            instance = existing.get(row.values.get("code"))
+            instance = existing.get(row.values.get(key))
             if instance is None:
                 continue
             if instance.pk in changeable:
                 row.instance = instance
             else:
-                self.error(row, "code", message % {"code": row.values["code"]})
+                self.error(row, key, message % {"code": row.values[key]})
 
     def plain_fields(self, row: Row) -> dict:
         fields = {key: row.values[key] for key in self.plain_columns if key in row.values}
-        if fields.get("code") == "":
-            fields["code"] = None
+        if fields.get(self.code_field) == "":
+            fields[self.code_field] = None
         return fields
 
     def changeable_accounts(self, rows: list[Row]) -> dict[str, int]:
@@ -468,6 +506,13 @@ class AccountImporter(Importer):
             _("an account cannot be its own parent or ancestor."),
         )
 
+    def write(self) -> None:
+        """Owner changes are announced (kam.core.owner_changes), as account_update announces them, so
+        figures kept per owner — the forecast summary — move with the accounts."""
+        moved = [row.instance.pk for row in self.updates if row.before.get("owner") != row.instance.owner_id]
+        with owner_change(Account, moved):
+            super().write()
+
 
 class ContactImporter(Importer):
     kind = "contacts"
@@ -649,6 +694,274 @@ class InteractionImporter(Importer):
         through.objects.bulk_create(links, batch_size=BATCH)
 
 
+#: The reason on the StageTransition of a stage or status that an import changes.
+IMPORT_REASON = "import"
+CLOSED = (OpportunityStatus.LOST, OpportunityStatus.ABANDONED)
+
+
+class OpportunityImporter(Importer):
+    """Opportunities, matched on their number, keeping the rules of kam.pipeline.services.
+
+    - A new opportunity is numbered like `opportunity_create` numbers it (`next_numbers`, at write
+      time), starts in the default process unless the file names one, at the process's first stage
+      unless the file names one (the won stage for a row whose status is won), and gets the transition
+      `opportunity_create` records: from no stage to its stage, without a reason, no gate.
+    - An existing opportunity keeps its account and its process, as on the form. A closed one (won,
+      lost, abandoned) is final, as `opportunity_move` and `opportunity_close` keep it: its stage and
+      status cannot change.
+    - A change of stage or status of an open opportunity records one StageTransition whose reason is
+      "import". That recorded reason is what lets a forward move pass unmet exit criteria, as a
+      written reason does for `opportunity_move`; the unmet criteria are listed on the transition. A
+      strict process still refuses such a move (a located error), as `opportunity_move` does.
+    - Reaching the won stage wins the deal (status won); lost and abandoned need a reason, which only
+      they have; closed_on is set (the import's day unless the file gives it) only on closed deals.
+
+    Transitions are audited one by one with `audit_create`, which files each under its opportunity's
+    account as the services do; the opportunities themselves go through the bulk path.
+    """
+
+    kind = "opportunities"
+    model = Opportunity
+    code_field = "number"
+    duplicate_message = _("the number “%(code)s” is already used on row %(row)s.")
+    plain_columns = (
+        "number", "name", "goal", "amount", "currency", "expected_close", "close_reason",
+        "winning_competitor", "competitors", "product_lines", "lead_source", "next_step", "next_step_due",
+    )  # fmt: skip
+
+    def __init__(self, *, actor: User):
+        super().__init__(actor=actor)
+        #: row number → the moving opportunity's unmet exit criteria, for its transition.
+        self.unmet: dict[int, list[str]] = {}
+        self.processes: dict[int, SalesProcess] = {}
+        self.process_names: dict[str, SalesProcess] = {}
+        self.default: SalesProcess | None = None
+        self.no_default = ""
+        self.stages: dict[int, Stage] = {}
+        self.stage_codes: dict[tuple[int, str], Stage] = {}
+        self.first_stages: dict[int, Stage] = {}
+        self.won_stages: dict[int, Stage] = {}
+
+    def resolve(self, rows: list[Row]) -> None:
+        self.match_existing(rows, _("there is no opportunity with number “%(code)s” that you may change."))
+        accounts = self.changeable_accounts(rows)
+        self.load_users()
+        self.load_processes()
+        moves = []
+        now = timezone.now()
+        for row in rows:
+            row.fields = self.plain_fields(row)
+            self.resolve_account(row, accounts)
+            self.resolve_owner(row)
+            process = self.resolve_process(row)
+            stage = self.resolve_stage(row, process) if process is not None else None
+            if stage is None:
+                continue
+            self.resolve_status(row, stage, now)
+            current = row.instance
+            if current is not None and current.is_open and stage.pk != current.stage_id:
+                moves.append((row, process, stage))
+        self.check_gate(moves)
+
+    def load_processes(self) -> None:
+        """The processes and their stages, once: names and codes are matched case-insensitively."""
+        self.processes = {p.pk: p for p in pipeline_selectors.process_list(user=self.actor)}
+        self.process_names = {p.name.casefold(): p for p in self.processes.values()}
+        self.stages = {s.pk: s for s in Stage.objects.filter(process__in=self.processes).order_by("order")}
+        self.stage_codes = {(s.process_id, s.code.casefold()): s for s in self.stages.values()}
+        for stage in self.stages.values():
+            self.first_stages.setdefault(stage.process_id, stage)
+            if stage.is_won:
+                self.won_stages.setdefault(stage.process_id, stage)
+        try:
+            self.default = default_process()
+        except ValidationError as error:
+            self.no_default = error.messages[0]
+
+    def resolve_process(self, row: Row) -> SalesProcess | None:
+        """The process by name; blank: the opportunity's own, or the default one for a new opportunity."""
+        name = row.values.get("process")
+        current = row.instance
+        if not name:
+            if current is not None:
+                return self.processes[current.process_id]
+            if self.default is None:
+                self.error(row, "process", self.no_default)
+            else:
+                row.fields["process_id"] = self.default.pk
+            return self.default
+        process = self.process_names.get(name.casefold())
+        if process is None:
+            self.error(row, "process", _("unknown sales process “%(value)s”.") % {"value": name})
+        elif current is not None and process.pk != current.process_id:
+            self.error(row, "process", _("an opportunity keeps the sales process it started on."))
+            return None
+        elif current is None:
+            row.fields["process_id"] = process.pk
+        return process
+
+    def resolve_stage(self, row: Row, process: SalesProcess) -> Stage | None:
+        """The stage by code in the row's process; blank: the won stage for a won row, else the current
+        stage or, for a new opportunity, the first one."""
+        code = row.values.get("stage")
+        if code:
+            stage = self.stage_codes.get((process.pk, code.casefold()))
+            if stage is None:
+                self.error(
+                    row,
+                    "stage",
+                    _("there is no stage “%(code)s” in the process “%(process)s”.")
+                    % {"code": code, "process": process.name},
+                )
+            return stage
+        if row.values.get("status") == OpportunityStatus.WON:
+            stage = self.won_stages.get(process.pk)
+            if stage is None:
+                self.error(
+                    row, "stage", _("the process “%(process)s” has no won stage.") % {"process": process.name}
+                )
+            return stage
+        if row.instance is not None:
+            return self.stages[row.instance.stage_id]
+        stage = self.first_stages.get(process.pk)
+        if stage is None:
+            self.error(
+                row, "stage", _("the process “%(process)s” has no stages.") % {"process": process.name}
+            )
+        return stage
+
+    def resolve_status(self, row: Row, stage: Stage, now) -> None:
+        """Status, close reason, competitor and close date, consistent with the stage and the history."""
+        current = row.instance
+        status = row.values.get("status")
+        if status is None:
+            if stage.is_won:
+                status = OpportunityStatus.WON
+            else:
+                status = current.status if current is not None else OpportunityStatus.OPEN
+        if current is not None and not current.is_open:
+            if status != current.status:
+                self.error(row, "status", _("a closed opportunity cannot be reopened or closed again."))
+            elif stage.pk != current.stage_id:
+                self.error(row, "stage", _("this opportunity is closed; its stage cannot change."))
+        if status == OpportunityStatus.WON and not stage.is_won:
+            self.error(row, "status", _("a won opportunity is at the won stage of its process."))
+        elif stage.is_won and status != OpportunityStatus.WON:
+            self.error(
+                row, "stage", _("the stage “%(code)s” closes the opportunity as won.") % {"code": stage.code}
+            )
+        for key in ("close_reason", "winning_competitor"):
+            value = row.fields.get(key, getattr(current, key) if current is not None else "")
+            if value and status not in CLOSED:
+                self.error(row, key, _("only a lost or abandoned opportunity has this."))
+            elif key == "close_reason" and not value and status in CLOSED:
+                self.error(row, key, _("say why the opportunity was lost or abandoned."))
+        closed_on = row.values.get("closed_on")
+        if status == OpportunityStatus.OPEN:
+            if closed_on is not None:
+                self.error(row, "closed_on", _("an open opportunity has no close date."))
+        elif closed_on is not None:
+            row.fields["closed_on"] = closed_on
+        elif current is None or current.closed_on is None:
+            row.fields["closed_on"] = timezone.localdate()
+        row.fields["status"] = status
+        if current is None or stage.pk != current.stage_id:
+            row.fields["stage_id"] = stage.pk
+            row.fields["stage_entered_at"] = now
+
+    def check_gate(self, moves: list[tuple[Row, SalesProcess, Stage]]) -> None:
+        """The exit criteria a forward move skips (the rule of `unmet_criteria`), for a few queries in all."""
+        forward = [
+            (row, process, stage)
+            for row, process, stage in moves
+            if stage.order > self.stages[row.instance.stage_id].order
+        ]
+        if not forward:
+            return
+        checked = set()
+        for chunk in chunked([row.instance.pk for row, _process, _stage in forward]):
+            checked.update(
+                CriterionCheck.objects.filter(opportunity_id__in=chunk).values_list(
+                    "opportunity_id", "criterion_id"
+                )
+            )
+        criteria = list(
+            StageCriterion.objects.filter(
+                stage__process__in={process.pk for _row, process, _stage in forward}
+            ).order_by("stage__order", "order", "id")
+        )
+        for row, process, stage in forward:
+            origin = self.stages[row.instance.stage_id].order
+            unmet = [
+                criterion
+                for criterion in criteria
+                if self.stages[criterion.stage_id].process_id == process.pk
+                and origin <= self.stages[criterion.stage_id].order < stage.order
+                and (row.instance.pk, criterion.pk) not in checked
+            ]
+            if unmet and process.strict:
+                self.error(
+                    row,
+                    "stage",
+                    _("the process is strict: meet the %(count)d open exit criteria first.")
+                    % {"count": len(unmet)},
+                )
+            self.unmet[row.number] = [str(criterion) for criterion in unmet]
+
+    def write(self) -> None:
+        """Inside `forecast_changes`, like the services: the forecast summary counts every deal."""
+        with forecast_changes(
+            opportunity_ids=[row.instance.pk for row in self.updates],
+            account_ids={row.fields["account_id"] for row in self.creates},
+        ):
+            self.number_new_rows()
+            super().write()
+            self.record_transitions()
+
+    def number_new_rows(self) -> None:
+        """Number the new rows without one after the last number saved, skipping the file's own numbers."""
+        unnumbered = [row for row in self.creates if not row.fields.get("number")]
+        if not unnumbered:
+            return
+        taken = {row.fields["number"] for row in self.creates if row.fields.get("number")}
+        numbers = [number for number in next_numbers(len(unnumbered) + len(taken)) if number not in taken]
+        for row, number in zip(unnumbered, numbers, strict=False):
+            row.fields["number"] = number
+
+    def record_transitions(self) -> None:
+        """A transition for every new opportunity, and for every stage or status the import changed."""
+        transitions = [
+            StageTransition(
+                opportunity=row.instance,
+                from_stage=None,
+                to_stage=self.stages[row.instance.stage_id],
+                to_status=row.instance.status,
+                moved_by=self.actor,
+            )
+            for row in self.creates
+        ]
+        for row in self.updates:
+            opportunity = row.instance
+            if (row.before["stage"], row.before["status"]) == (opportunity.stage_id, opportunity.status):
+                continue
+            transitions.append(
+                StageTransition(
+                    opportunity=opportunity,
+                    from_stage=self.stages[row.before["stage"]],
+                    to_stage=self.stages[opportunity.stage_id],
+                    to_status=opportunity.status,
+                    moved_by=self.actor,
+                    reason=IMPORT_REASON,
+                    unmet_criteria=self.unmet.get(row.number, []),
+                )
+            )
+        bulk.reserve_ids(StageTransition, transitions)
+        bulk.insert(StageTransition, transitions)
+        for transition in transitions:
+            audit_create(instance=transition, actor=self.actor)
+
+
 IMPORTERS: dict[str, type[Importer]] = {
-    importer.kind: importer for importer in (AccountImporter, ContactImporter, InteractionImporter)
+    importer.kind: importer
+    for importer in (AccountImporter, ContactImporter, InteractionImporter, OpportunityImporter)
 }

@@ -12,6 +12,10 @@ class ImportKind(models.TextChoices):
     ACCOUNTS = "accounts", _("Accounts")
     CONTACTS = "contacts", _("Contacts")
     INTERACTIONS = "interactions", _("Contact log")
+    OPPORTUNITIES = "opportunities", _("Opportunities")
+    TRANSACTIONS = "transactions", _("Sales transactions")
+    PAYMENTS = "payments", _("Payments")
+    FEEDBACK = "feedback", _("Customer feedback")
 
 
 class ImportStatus(models.TextChoices):

@@ -86,7 +86,7 @@ def read_csv(data: bytes) -> Table:
         row_number = number
         try:
             for row_number, row in enumerate(reader, start=number + 1):
-                if not _is_blank(row):
+                if any(row):  # = not _is_blank(row) for text cells, at a fraction of the cost (ledger files)
                     yield row_number, row
         except csv.Error as error:
             message = _("Row %(row)s cannot be read as CSV.") % {"row": row_number + 1}

@@ -1,7 +1,9 @@
 """Import jobs (check every row, then commit all or nothing) and exports limited to what a user may see.
 
-Import jobs are bookkeeping, not business records: the audit log records the accounts, contacts and
-contact-log entries an import creates or changes, one entry each, all with the job's request id.
+Import jobs are bookkeeping, not business records: the audit log records the accounts, contacts,
+contact-log entries, opportunities and stage transitions an import creates or changes, one entry each,
+all with the job's request id. The sales ledger (transactions, payments, feedback: kam.imports.ledger) is
+audited per changed record and, for the records it creates — up to millions — by one entry for the job.
 """
 
 import datetime
@@ -16,14 +18,21 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts import selectors as account_selectors
-from kam.accounts.choices import AccountStatus, CompanySize, InteractionKind, LeadSource, Ownership
+from kam.accounts.choices import AccountStatus, CompanySize, InteractionKind, LeadSource, Ownership, Tier
 from kam.accounts.filtersets import AccountFilterSet, ContactFilterSet, InteractionFilterSet
 from kam.accounts.models import Interaction
 from kam.core.request_context import current_request_id
 from kam.imports.importers import IMPORTERS, StaleImportError, chunked
+from kam.imports.ledger import LEDGER_IMPORTERS
 from kam.imports.models import ImportJob, ImportKind, ImportStatus
 from kam.imports.readers import ReadError, read_table
-from kam.imports.specs import COLUMNS
+from kam.imports.specs import COLUMNS, EXPORT_ONLY
+from kam.pipeline import selectors as pipeline_selectors
+from kam.pipeline.choices import OpportunityStatus
+from kam.pipeline.filtersets import OpportunityFilterSet
+from kam.tiering import selectors as tiering_selectors
+from kam.tiering.choices import FeedbackKind
+from kam.tiering.filtersets import FeedbackFilterSet, PaymentFilterSet, TransactionFilterSet
 from kam.users.services import ensure_can_write
 
 EXPORT_CHUNK = 2000
@@ -120,7 +129,8 @@ def import_run(
     `on_progress(processed, total)` lets a caller (the CLI) show it too.
     """
     ensure_can_write(actor)
-    importer = IMPORTERS[job.kind](actor=actor)
+    importer = {**IMPORTERS, **LEDGER_IMPORTERS}[job.kind](actor=actor)
+    importer.job = job
     job.status, job.started_at, job.processed_rows = ImportStatus.VALIDATING, timezone.now(), 0
     job.save(update_fields=["status", "started_at", "processed_rows", "updated_at"])
 
@@ -151,10 +161,12 @@ def import_run(
     except Exception:
         _finish(job, errors=[_file_error(_("The import stopped on an unexpected error; nothing was saved."))])
         raise
+    finally:
+        importer.close()
     if importer.errors:
         return _finish(job, errors=importer.errors.sorted(), error_count=importer.errors.count)
-    job.created_count = len(importer.creates)
-    job.updated_count = len(importer.updates)
+    job.created_count = importer.created_count
+    job.updated_count = importer.updated_count
     job.unchanged_count = importer.unchanged
     return _finish(job)
 
@@ -210,9 +222,21 @@ def template_help(kind: str, *, user) -> list[list[str]]:
             accepted = "; ".join(
                 f"{i.code} = {i.name}" + (f" / {i.name_en}" if i.name_en else "") for i in industries
             )
+        elif column.key in ("process", "stage"):
+            accepted = _process_help(column.key, user=user)
         description = f"{column.label}. {column.help}" if column.help else str(column.label)
         rows.append([column.key, str(_("yes")) if column.required else "", description, accepted])
     return rows
+
+
+def _process_help(key: str, *, user) -> str:
+    """The sales processes by name; for the stage column, each process's stage codes in order."""
+    processes = pipeline_selectors.process_list(user=user).prefetch_related("stages")
+    if key == "process":
+        return "; ".join(process.name for process in processes)
+    return "; ".join(
+        f"{process.name}: " + " ".join(stage.code for stage in process.stages.all()) for process in processes
+    )
 
 
 def _labels(choices) -> Callable[[str], str]:
@@ -229,13 +253,14 @@ EXPORT_FIELDS = {
             "code", "name", "industry__code", "ownership", "status", "region", "company_size",
             "registered_capital", "annual_revenue", "currency", "is_listed", "founded_on", "lead_source",
             "address", "post_code", "phone", "fax", "email", "website", "parent__code", "owner__username",
-            "notes",
+            "notes", "tier",
         ],
         {
             "ownership": Ownership,
             "status": AccountStatus,
             "company_size": CompanySize,
             "lead_source": LeadSource,
+            "tier": Tier,
         },
     ),
     "contacts": (
@@ -252,7 +277,46 @@ EXPORT_FIELDS = {
         ],
         {"kind": InteractionKind},
     ),
+    "opportunities": (
+        [
+            "number", "account__code", "name", "goal", "amount", "currency", "expected_close",
+            "owner__username", "process__name", "stage__code", "status", "close_reason", "winning_competitor",
+            "closed_on", "competitors", "product_lines", "lead_source", "next_step", "next_step_due",
+        ],
+        {"status": OpportunityStatus, "lead_source": LeadSource},
+    ),
+    # the template's cost and returned_amount columns are filled in by _transaction_row
+    "transactions": (
+        ["account__code", "order_no", "ordered_on", "product", "quantity", "amount", "margin", "is_return"],
+        {},
+    ),
+    "payments": (["account__code", "invoice_no", "invoiced_on", "due_on", "paid_on", "amount"], {}),
+    "feedback": (["account__code", "number", "kind", "received_on", "text"], {"kind": FeedbackKind}),
 }  # fmt: skip
+
+
+def _transaction_row(row: list) -> list:
+    """A stored transaction in the template's columns: the cost beside the margin, a return's amount twice."""
+    code, number, day, product, quantity, amount, margin, is_return = row
+    cost = None if margin is None else amount - margin
+    return [
+        code,
+        number,
+        day,
+        product,
+        quantity,
+        amount,
+        cost,
+        margin,
+        is_return,
+        amount if is_return else None,
+    ]
+
+
+#: Kinds whose stored fields are not the template's columns one to one.
+EXPORT_ROWS = {"transactions": _transaction_row}
+#: Kinds exported in the order they were saved (a ledger of millions: the primary key's index, no sort).
+LEDGER_KINDS = ("transactions", "payments", "feedback")
 
 
 def export_queryset(*, kind: str, user, filters=None, request=None):
@@ -261,8 +325,13 @@ def export_queryset(*, kind: str, user, filters=None, request=None):
         "accounts": (account_selectors.account_list, AccountFilterSet),
         "contacts": (account_selectors.contact_list, ContactFilterSet),
         "interactions": (account_selectors.interaction_list, InteractionFilterSet),
+        "opportunities": (pipeline_selectors.opportunity_list, OpportunityFilterSet),
+        "transactions": (tiering_selectors.transaction_list, TransactionFilterSet),
+        "payments": (tiering_selectors.payment_list, PaymentFilterSet),
+        "feedback": (tiering_selectors.feedback_list, FeedbackFilterSet),
     }[kind]
-    return filterset_class(filters or None, queryset=selector(user=user), request=request).qs
+    records = filterset_class(filters or None, queryset=selector(user=user), request=request).qs
+    return records.order_by("id") if kind in LEDGER_KINDS else records
 
 
 def export_rows(*, kind: str, user, filters=None, request=None) -> Iterator[list]:
@@ -273,8 +342,9 @@ def export_rows(*, kind: str, user, filters=None, request=None) -> Iterator[list
     fields, choice_fields = EXPORT_FIELDS[kind]
     convert = {fields.index(name): _labels(choices) for name, choices in choice_fields.items()}
     people = fields.index("pk") if kind == "interactions" else None
-    yield template_header(kind)
+    yield [*template_header(kind), *EXPORT_ONLY.get(kind, ())]
     values = export_queryset(kind=kind, user=user, filters=filters, request=request).values_list(*fields)
+    arrange = EXPORT_ROWS.get(kind)
     for chunk in chunked(values.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
         codes = _contact_codes([row[people] for row in chunk]) if people is not None else {}
         for row in chunk:
@@ -283,7 +353,7 @@ def export_rows(*, kind: str, user, filters=None, request=None) -> Iterator[list
                 row[index] = function(row[index])
             if people is not None:
                 row[people] = "; ".join(sorted(codes.get(row[people], ())))
-            yield row
+            yield arrange(row) if arrange is not None else row
 
 
 def _contact_codes(interaction_ids: list[int]) -> dict[int, list[str]]:

@@ -7,9 +7,10 @@ Parsing 20,000 rows this way costs a fraction of a second, where a Django form p
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from operator import methodcaller
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -21,6 +22,10 @@ from openpyxl.utils.datetime import from_excel
 
 from kam.accounts.choices import AccountStatus, CompanySize, Currency, InteractionKind, LeadSource, Ownership
 from kam.accounts.models import Account, Contact, Interaction
+from kam.pipeline.choices import OpportunityStatus
+from kam.pipeline.models import Opportunity, SalesProcess, Stage
+from kam.tiering.choices import FeedbackKind
+from kam.tiering.models import Feedback, Payment, Transaction
 
 #: Returned by a parser for a blank cell whose field cannot be blank: the stored value (or the
 #: default, for a new record) stays.
@@ -34,6 +39,11 @@ class CellError(Exception):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = str(message)
+
+
+#: Columns an export adds after the template's and the import of the same kind skips: values set elsewhere
+#: (an account's tier is written only by a tiering run), so that an exported file imports again.
+EXPORT_ONLY = {"accounts": ("tier",)}
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,13 @@ def _text(value) -> str:
     return value
 
 
+#: Vector parsers: a parser may carry `many(cells) -> list | None`, which parses a whole column of a chunk
+#: in a few C-level passes (the ledger kinds read millions of rows: kam.imports.ledger). It returns None
+#: whenever a cell might be wrong or unusual, and the caller then runs the parser cell by cell, which
+#: locates the errors; so the result is always the same as parsing each cell.
+_STARTS_WITH_APOSTROPHE = methodcaller("startswith", "'")
+
+
 def text(max_length: int | None = None, *, required: bool = False):
     def parse(value):
         if value.__class__ is str:  # the common case, inlined: 20,000 rows are 400,000 cells
@@ -82,6 +99,18 @@ def text(max_length: int | None = None, *, required: bool = False):
             raise CellError(_("the text is longer than %(max)s characters.") % {"max": max_length})
         return value
 
+    def many(cells: Sequence) -> list | None:
+        try:
+            values = list(map(str.strip, cells))
+        except TypeError:  # not all text (XLSX numbers, dates …)
+            return None
+        if (required and "" in values) or (max_length and max(map(len, values), default=0) > max_length):
+            return None
+        if next(filter(_STARTS_WITH_APOSTROPHE, values), None) is not None:
+            return None
+        return values
+
+    parse.many = many
     return parse
 
 
@@ -99,8 +128,12 @@ def code_list(value) -> list[str]:
     return [part.strip() for part in re.split(r"[;；]", _text(value)) if part.strip()]
 
 
-def decimal(max_digits: int, decimal_places: int):
-    """A non-negative amount; "1,234.5", "¥1 234.5" and Excel numbers are accepted."""
+def decimal(max_digits: int, decimal_places: int, *, blank=None):
+    """A non-negative amount; "1,234.5", "¥1 234.5" and Excel numbers are accepted.
+
+    A blank cell gives `blank`: None clears the field; OMIT keeps the stored value (or the default)
+    of a field that cannot be blank.
+    """
     quantum = Decimal(1).scaleb(-decimal_places)
     integer_digits = max_digits - decimal_places
 
@@ -110,7 +143,7 @@ def decimal(max_digits: int, decimal_places: int):
         else:
             raw = re.sub(r"[\s,，¥￥$€]", "", _text(value))
             if not raw:
-                return None
+                return blank
         try:
             number = Decimal(raw)
         except InvalidOperation:
@@ -131,7 +164,9 @@ def decimal(max_digits: int, decimal_places: int):
 
 def model_decimal(model: type[models.Model], name: str):
     model_field = model._meta.get_field(name)
-    return decimal(model_field.max_digits, model_field.decimal_places)
+    return decimal(
+        model_field.max_digits, model_field.decimal_places, blank=None if model_field.null else OMIT
+    )
 
 
 _DATE_FORMATS = ("%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%d.%m.%Y")
@@ -178,6 +213,102 @@ def date(*, blank=None):
     return parse
 
 
+def memo_date(*, blank=None):
+    """date(), remembering the dates it has read: a ledger of millions of rows has a few thousand dates.
+
+    Only good cells are remembered (an error message is in the language of the import that met it).
+    """
+    parse_date = date(blank=blank)
+    seen: dict = {}
+
+    def parse(value):
+        key = value if value.__class__ is str else (value.__class__, value)
+        try:
+            return seen[key]
+        except KeyError:
+            result = parse_date(value)
+            if len(seen) < 100_000:
+                seen[key] = result
+            return result
+
+    def many(cells: Sequence) -> list | None:
+        values = list(map(seen.get, cells))
+        if None in values:
+            try:
+                values = [
+                    parse(cell) if value is None else value for value, cell in zip(values, cells, strict=True)
+                ]
+            except (CellError, TypeError):
+                return None
+        return values
+
+    parse.many = many
+    return parse
+
+
+def signed_number(max_digits: int, decimal_places: int, *, as_decimal: bool = False):
+    """A number that may be negative (ERPs write returns so), as an int of 10**-decimal_places units
+    (money: cents, which is how the ledger stores it), or with `as_decimal` as the Decimal itself.
+
+    "1,234.50", "¥1 234.5" and Excel numbers are accepted; a blank cell is None.
+    """
+    limit = 10**max_digits
+
+    def parse(value):
+        if value.__class__ is str:
+            raw = value.strip()
+            if not raw:
+                return None
+            try:
+                number = Decimal(raw)
+            except InvalidOperation:
+                raw = re.sub(r"[\s,，¥￥$€]", "", _text(value))
+                if not raw:
+                    return None
+                try:
+                    number = Decimal(raw)
+                except InvalidOperation:
+                    raise CellError(_("“%(value)s” is not a number.") % {"value": _text(value)}) from None
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            number = Decimal(f"{value:.15g}")
+        else:
+            raise CellError(_("“%(value)s” is not a number.") % {"value": _text(value)})
+        if not number.is_finite():
+            raise CellError(_("“%(value)s” is not a number.") % {"value": _text(value)})
+        scaled = number.scaleb(decimal_places)
+        units = int(scaled)
+        if units != scaled:
+            raise CellError(_("use at most %(places)s decimal places.") % {"places": decimal_places})
+        if not -limit < units < limit:
+            raise CellError(_("the number is too large."))
+        return number if as_decimal else units
+
+    scale = methodcaller("scaleb", decimal_places)
+
+    def many(cells: Sequence) -> list | None:
+        try:
+            if "" in cells:
+                numbers = [None if cell == "" else Decimal(cell) for cell in cells]
+                present = [number for number in numbers if number is not None]
+            else:
+                numbers = present = list(map(Decimal, cells))
+            scaled = list(map(scale, present))
+            units = list(map(int, scaled))
+        except (InvalidOperation, ValueError, TypeError, OverflowError):
+            return None
+        if units != scaled or (units and not (-limit < min(units) and max(units) < limit)):
+            return None
+        if as_decimal:
+            return numbers
+        if numbers is present:
+            return units
+        found = iter(units)
+        return [None if number is None else next(found) for number in numbers]
+
+    parse.many = many
+    return parse
+
+
 _TRUE = {"1", "true", "yes", "y", "x", "✓", "✔", "是", "对"}
 _FALSE = {"0", "false", "no", "n", "否", "不"}
 
@@ -195,6 +326,19 @@ def boolean(value):
         return False
     raise CellError(_("“%(value)s” is not yes or no.") % {"value": _text(value)})
 
+
+_BOOLEANS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False), "": OMIT}
+
+
+def _boolean_many(cells: Sequence) -> list | None:
+    try:
+        values = list(map(_BOOLEANS.get, map(str.casefold, map(str.strip, cells))))
+    except TypeError:
+        return None
+    return None if None in values else values
+
+
+boolean.many = _boolean_many
 
 #: Plain addresses that Django's (slower) validators certainly accept; anything else is checked by them.
 _PLAIN_DOMAIN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
@@ -308,6 +452,27 @@ CHOICE_ALIASES = {
         "电子邮件": "email",
         "其他": "other",
     },
+    OpportunityStatus: {
+        "跟进中": "open",
+        "未关闭": "open",
+        "成交": "won",
+        "已成交": "won",
+        "中标": "won",
+        "输单": "lost",
+        "未中标": "lost",
+        "失败": "lost",
+        "已放弃": "abandoned",
+        "取消": "abandoned",
+    },
+    FeedbackKind: {
+        "表扬": "praise",
+        "赞扬": "praise",
+        "好评": "praise",
+        "投诉": "complaint",
+        "抱怨": "complaint",
+        "建议": "suggestion",
+        "意见": "suggestion",
+    },
     Currency: {"人民币": "CNY", "美元": "USD", "欧元": "EUR", "港币": "HKD", "港元": "HKD"},
 }
 
@@ -341,6 +506,14 @@ def choice(choices: type[models.TextChoices], *, required: bool = False):
                 _("“%(value)s” is not one of: %(allowed)s.") % {"value": raw, "allowed": allowed}
             ) from None
 
+    def many(cells: Sequence) -> list | None:
+        try:
+            values = list(map(lookup.get, map(str.casefold, map(str.strip, cells))))
+        except TypeError:
+            return None
+        return None if None in values else values
+
+    parse.many = many
     return parse
 
 
@@ -496,10 +669,220 @@ INTERACTION_COLUMNS = [
     _column(Interaction, "next_step_done", boolean, aliases=("下一步已完成", "已完成")),
 ]
 
+OPPORTUNITY_COLUMNS = [
+    _column(
+        Opportunity,
+        "number",
+        model_text(Opportunity, "number"),
+        aliases=("编号", "商机编号", "项目编号"),
+        help=_("A re-import updates the opportunity with this number. Blank: a new number, as on the form."),
+    ),
+    _reference("account_code", _("account code"), ("客户代码",), ACCOUNT_CODE_HELP, required=True),
+    _column(
+        Opportunity,
+        "name",
+        model_text(Opportunity, "name", required=True),
+        required=True,
+        aliases=("名称", "商机名称", "项目名称"),
+    ),
+    _column(Opportunity, "goal", text(), aliases=("项目目标", "目标")),
+    _column(Opportunity, "amount", model_decimal(Opportunity, "amount"), aliases=("金额", "项目金额")),
+    _column(Opportunity, "currency", choice(Currency), aliases=("币种", "货币"), choices=Currency),
+    _column(Opportunity, "expected_close", date(), aliases=("预计成交日期", "预计签约日期")),
+    _reference(
+        "owner",
+        _("owner"),
+        ("负责人", "客户经理"),
+        _("Username of the owner. Blank: you, for a new opportunity; unchanged for an existing one."),
+        max_length=150,
+    ),
+    _reference(
+        "process",
+        _("sales process"),
+        ("销售流程", "流程"),
+        _("The sales process's name. Blank: the default process; an opportunity keeps its process."),
+        max_length=_max_length(SalesProcess, "name"),
+    ),
+    _reference(
+        "stage",
+        _("stage code"),
+        ("阶段", "阶段代码"),
+        _(
+            "The stage's code in its process (G F E D C B A S by default). Blank: the first stage, for a "
+            "new opportunity. A change is recorded in the stage history with the reason “import”."
+        ),
+        max_length=_max_length(Stage, "code"),
+    ),
+    _column(
+        Opportunity,
+        "status",
+        choice(OpportunityStatus),
+        aliases=("状态", "商机状态"),
+        choices=OpportunityStatus,
+        help=_("Blank: open, or won at the won stage. A closed opportunity cannot be reopened."),
+    ),
+    _column(
+        Opportunity,
+        "close_reason",
+        text(),
+        aliases=("丢单原因", "放弃原因"),
+        help=_("Required when the status is lost or abandoned."),
+    ),
+    _column(
+        Opportunity,
+        "winning_competitor",
+        model_text(Opportunity, "winning_competitor"),
+        aliases=("赢单的竞争对手", "中标单位"),
+    ),
+    _column(
+        Opportunity,
+        "closed_on",
+        date(blank=OMIT),
+        aliases=("关闭日期",),
+        help=_("Only for a closed opportunity. Blank: the day it is closed by the import."),
+    ),
+    _column(Opportunity, "competitors", model_text(Opportunity, "competitors"), aliases=("竞争对手",)),
+    _column(Opportunity, "product_lines", model_text(Opportunity, "product_lines"), aliases=("产品线",)),
+    _column(
+        Opportunity,
+        "lead_source",
+        optional_choice(LeadSource),
+        aliases=("客户来源", "来源"),
+        choices=LeadSource,
+    ),
+    _column(Opportunity, "next_step", model_text(Opportunity, "next_step"), aliases=("下一步",)),
+    _column(Opportunity, "next_step_due", date(), aliases=("下一步截止日期", "截止日期")),
+]
+
+LEDGER_ACCOUNT_HELP = _("The code of an account you may change; with the number it identifies the row.")
+
+
+def _money(model: type[models.Model], name: str):
+    return signed_number(model._meta.get_field(name).max_digits, 2)
+
+
+TRANSACTION_COLUMNS = [
+    _reference(
+        "account_code", _("account code"), ("客户代码", "客户编码"), LEDGER_ACCOUNT_HELP, required=True
+    ),
+    _column(
+        Transaction,
+        "order_no",
+        model_text(Transaction, "order_no", required=True),
+        required=True,
+        aliases=("订单号", "单号", "订单编号"),
+        help=_("A re-import updates the transaction with this account code and order no."),
+    ),
+    _column(
+        Transaction,
+        "ordered_on",
+        memo_date(),
+        required=True,
+        aliases=("日期", "订单日期", "交易日期"),
+        help=_("2024-01-31, 2024/1/31, 2024年1月31日 or an Excel date."),
+    ),
+    _column(Transaction, "product", model_text(Transaction, "product"), aliases=("产品", "产品名称")),
+    _column(
+        Transaction,
+        "quantity",
+        signed_number(Transaction._meta.get_field("quantity").max_digits, 3, as_decimal=True),
+        aliases=("数量",),
+        help=_("Negative only on a return."),
+    ),
+    _column(
+        Transaction,
+        "amount",
+        _money(Transaction, "amount"),
+        aliases=("金额", "销售额", "订单金额"),
+        help=_(
+            "The order's amount. Negative only on a return; blank on a return that gives its returned amount."
+        ),
+    ),
+    Column(
+        key="cost",
+        label=_("cost"),
+        parse=_money(Transaction, "amount"),
+        aliases=("成本",),
+        help=_("The cost of the goods; the gross margin is the amount minus it."),
+    ),
+    Column(
+        key="gross_margin",
+        label=_("gross margin"),
+        parse=_money(Transaction, "margin"),
+        aliases=("毛利", "毛利额"),
+        help=_("Instead of the cost. If both are given, the margin must be the amount minus the cost."),
+    ),
+    Column(
+        key="returned",
+        label=_("returned"),
+        parse=boolean,
+        aliases=("退货", "是否退货"),
+        help=_("Yes for a return of goods (its own row). Blank: yes if the row has a returned amount."),
+    ),
+    Column(
+        key="returned_amount",
+        label=_("returned amount"),
+        parse=_money(Transaction, "amount"),
+        aliases=("退货金额",),
+        help=_("Only on a return: what was credited (the same as its amount)."),
+    ),
+]
+
+PAYMENT_COLUMNS = [
+    _reference(
+        "account_code", _("account code"), ("客户代码", "客户编码"), LEDGER_ACCOUNT_HELP, required=True
+    ),
+    _column(
+        Payment,
+        "invoice_no",
+        model_text(Payment, "invoice_no", required=True),
+        required=True,
+        aliases=("发票号", "发票号码", "单据号"),
+        help=_("A re-import updates the payment with this account code and invoice no."),
+    ),
+    _column(Payment, "invoiced_on", memo_date(), required=True, aliases=("开票日期", "发票日期")),
+    _column(Payment, "due_on", memo_date(), aliases=("到期日", "应收日期", "付款期限")),
+    _column(
+        Payment,
+        "paid_on",
+        memo_date(),
+        aliases=("回款日期", "付款日期", "收款日期"),
+        help=_("Blank while the invoice is unpaid."),
+    ),
+    _column(Payment, "amount", _money(Payment, "amount"), required=True, aliases=("金额", "发票金额")),
+]
+
+FEEDBACK_COLUMNS = [
+    _reference(
+        "account_code", _("account code"), ("客户代码", "客户编码"), LEDGER_ACCOUNT_HELP, required=True
+    ),
+    _column(
+        Feedback,
+        "number",
+        model_text(Feedback, "number"),
+        aliases=("编号", "工单号"),
+        help=_("Blank: a number made from the date, kind and text, so a re-import finds the row again."),
+    ),
+    _column(
+        Feedback,
+        "kind",
+        choice(FeedbackKind, required=True),
+        required=True,
+        aliases=("类型", "反馈类型"),
+        choices=FeedbackKind,
+    ),
+    _column(Feedback, "received_on", memo_date(), required=True, aliases=("日期", "反馈日期")),
+    _column(Feedback, "text", text(required=True), required=True, aliases=("内容", "反馈内容")),
+]
+
 COLUMNS: dict[str, list[Column]] = {
     "accounts": ACCOUNT_COLUMNS,
     "contacts": CONTACT_COLUMNS,
     "interactions": INTERACTION_COLUMNS,
+    "opportunities": OPPORTUNITY_COLUMNS,
+    "transactions": TRANSACTION_COLUMNS,
+    "payments": PAYMENT_COLUMNS,
+    "feedback": FEEDBACK_COLUMNS,
 }
 
 

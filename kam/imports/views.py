@@ -28,7 +28,7 @@ def _kind(kind: str) -> str:
 
 @login_required
 def index(request):
-    """The three kinds with their templates and exports, the upload form and the user's recent jobs."""
+    """Every kind with its templates and exports, the upload form and the user's recent jobs."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         ensure_can_write(request.user)

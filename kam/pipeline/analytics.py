@@ -5,16 +5,17 @@ or everyone in a team and its sub-teams; None means everyone the user may see.
 """
 
 import datetime
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 
 from kam.accounts.selectors import interaction_list
-from kam.pipeline import forecast, funnel
+from kam.pipeline import forecast, funnel, summary
 from kam.pipeline import status as customer_status
 from kam.pipeline.choices import OpportunityStatus
-from kam.pipeline.models import Opportunity, SalesProcess
+from kam.pipeline.models import Opportunity, SalesProcess, StageTransition
 
 
 def activity_funnel(*, user, since: datetime.date, until: datetime.date, owners=None):
@@ -65,54 +66,159 @@ def stage_funnel(*, user, process: SalesProcess, since: datetime.date, owners=No
     ]
 
 
-def pipeline_forecast(*, user, process: SalesProcess, owners=None):
-    """Open deals weighted by stage probability: by month × stage, the three views, calibration."""
-    stages = list(process.stages.order_by("order"))
-    open_deals = Opportunity.objects.restrict(user, "view").filter(
-        process=process, status=OpportunityStatus.OPEN
-    )
-    closed = (
-        Opportunity.objects.restrict(user, "view")
-        .filter(process=process)
-        .exclude(status=OpportunityStatus.OPEN)
-    )
+CLOSED_STATUSES = [OpportunityStatus.WON, OpportunityStatus.LOST, OpportunityStatus.ABANDONED]
+
+
+@dataclass
+class _ForecastRows:
+    """What the forecast reads, whichever the source: open deals by (expected-close month, stage id) and
+    by (owner id, stage id) → (count, amount); closed deals by (won, furthest stage order) → count."""
+
+    by_month: dict = field(default_factory=dict)
+    by_owner: dict = field(default_factory=dict)
+    closed: dict = field(default_factory=dict)
+
+    def add_open(self, month, stage_id: int, owner_id: int, count: int, amount: Decimal) -> None:
+        for totals, key in ((self.by_month, (month, stage_id)), (self.by_owner, (owner_id, stage_id))):
+            old_count, old_amount = totals.get(key, (0, Decimal("0")))
+            totals[key] = (old_count + count, old_amount + amount)
+
+    def add_closed(self, status: str, reached: int, count: int) -> None:
+        key = (status == OpportunityStatus.WON, reached)
+        self.closed[key] = self.closed.get(key, 0) + count
+
+
+def _from_opportunities(rows: _ForecastRows, opportunities, *, owners, months) -> None:
+    """Aggregate `opportunities` (restricted, of one process) into `rows`, from the table itself."""
     if owners is not None:
-        open_deals, closed = open_deals.filter(owner_id__in=owners), closed.filter(owner_id__in=owners)
-    grouped = (
+        opportunities = opportunities.filter(owner_id__in=owners)
+    open_deals = opportunities.filter(status=OpportunityStatus.OPEN)
+    if months:
+        open_deals = open_deals.filter(months.opportunity_q())
+    for month, stage_id, owner_id, count, amount in (
         open_deals.order_by()
         .annotate(month=TruncMonth("expected_close"))
-        .values("month", "stage__code", "stage__probability")
+        .values_list("month", "stage_id", "owner_id")
         .annotate(count=Count("id"), amount=Sum("amount"))
+    ):
+        rows.add_open(month, stage_id, owner_id, count, amount or Decimal("0"))
+    furthest = (
+        StageTransition.objects.filter(opportunity=OuterRef("pk"))
+        .order_by()
+        .values("opportunity")
+        .annotate(furthest=Max("to_stage__order"))
+        .values("furthest")
     )
+    for status, reached, count in (
+        opportunities.exclude(status=OpportunityStatus.OPEN)
+        .order_by()
+        .annotate(reached=Coalesce(Subquery(furthest), 0))
+        .values_list("status", "reached")
+        .annotate(count=Count("id"))
+    ):
+        rows.add_closed(status, reached, count)
+
+
+def _from_summary(rows: _ForecastRows, split: summary.ScopeSplit, process, *, owners, months) -> None:
+    """Add the summary part of `split` to `rows`: three small GROUP BYs over the summary's rows."""
+    scoped = summary.summary_rows(split=split, process=process, owners=owners)
+    open_rows = scoped.filter(status=OpportunityStatus.OPEN)
+    if months:
+        open_rows = open_rows.filter(months.summary_q())
+    for month, stage_id, count, cents in open_rows.values_list("month", "stage_id").annotate(
+        n=Sum("count"), c=Sum("amount_cents")
+    ):
+        key = (summary.month_start(month), stage_id)
+        old_count, old_amount = rows.by_month.get(key, (0, Decimal("0")))
+        rows.by_month[key] = (old_count + count, old_amount + summary.cents_to_amount(cents))
+    for owner_id, stage_id, count, cents in open_rows.values_list("owner_id", "stage_id").annotate(
+        n=Sum("count"), c=Sum("amount_cents")
+    ):
+        key = (owner_id, stage_id)
+        old_count, old_amount = rows.by_owner.get(key, (0, Decimal("0")))
+        rows.by_owner[key] = (old_count + count, old_amount + summary.cents_to_amount(cents))
+    closed = scoped.filter(status__in=CLOSED_STATUSES)  # an IN list: three ranges of the summary's key
+    for status, reached, count in closed.values_list("status", "reached").annotate(n=Sum("count")):
+        rows.add_closed(status, reached, count)
+
+
+def _forecast_rows(*, user, process: SalesProcess, owners, months, use_summary: bool) -> _ForecastRows:
+    """The forecast's rows in `user`'s scope.
+
+    With `use_summary`, the summary answers for the accounts owned in the user's reach and only the
+    rest of the scope (kam.pipeline.summary.scope_split) is aggregated from the opportunities; without,
+    everything is (the comparison the bench and the tests make).
+    """
+    rows = _ForecastRows()
+    if not use_summary:
+        scope = Opportunity.objects.restrict(user, "view").filter(process=process)
+        _from_opportunities(rows, scope, owners=owners, months=months)
+        return rows
+    split = summary.scope_split(user)
+    _from_summary(rows, split, process, owners=owners, months=months)
+    if split.remainder is not None:
+        _from_opportunities(rows, split.remainder.filter(process=process), owners=owners, months=months)
+    return rows
+
+
+def pipeline_forecast(
+    *,
+    user,
+    process: SalesProcess,
+    owners=None,
+    months: summary.MonthRange | None = None,
+    use_summary: bool = True,
+):
+    """Open deals weighted by stage probability — by month, month × stage and owner, the three views —
+    and the probabilities calibrated on the closed deals.
+
+    `months` narrows the open deals to those expected to close in these months (whole months: the
+    summary knows no days); the calibration always uses every closed deal in scope, because it
+    measures the stages, not the period. Weighted amounts are rounded per month and stage (per owner
+    and stage for the owners' table).
+    """
+    from kam.users.models import User
+
+    stages = list(process.stages.order_by("order"))
+    by_id = {stage.pk: stage for stage in stages}
+    rows = _forecast_rows(user=user, process=process, owners=owners, months=months, use_summary=use_summary)
     deals = [
         forecast.OpenDeal(
-            row["amount"] or Decimal("0"),
-            row["stage__probability"] / 100,
-            {"month": row["month"], "stage": row["stage__code"]},
-            row["count"],
+            amount, by_id[stage_id].probability / 100, {"month": month, "stage": by_id[stage_id].code}, count
         )
-        for row in grouped
+        for (month, stage_id), (count, amount) in rows.by_month.items()
+    ]
+    owner_deals = [
+        forecast.OpenDeal(amount, by_id[stage_id].probability / 100, {"owner": owner_id}, count)
+        for (owner_id, stage_id), (count, amount) in rows.by_owner.items()
     ]
     configured = [s.probability / 100 for s in stages]
-    history = closed.order_by().values("pk", "status").annotate(reached=Max("transitions__to_stage__order"))
     calibration = forecast.calibrate(
         [
-            forecast.ClosedDeal(row["reached"] - 1, row["status"] == OpportunityStatus.WON)
-            for row in history
-            if row["reached"]
+            forecast.ClosedDeal(reached - 1, won, count)
+            for (won, reached), count in sorted(rows.closed.items())
+            if reached
         ],
         configured,
     )
     by_month = forecast.weighted_pipeline(deals, by=["month"])
-    by_month_stage = forecast.weighted_pipeline(deals, by=["month", "stage"])
+    by_owner = forecast.weighted_pipeline(owner_deals, by=["owner"])
+    people = User.objects.only("id", "username", "full_name", "first_name", "last_name").in_bulk(
+        [owner_id for (owner_id,) in by_owner]
+    )
     return {
         "views": forecast.forecast_views(deals),
         "months": sorted(
             by_month.items(), key=lambda item: (item[0][0] is None, item[0][0] or datetime.date.min)
         ),
-        "by_month_stage": by_month_stage,
+        "by_month_stage": forecast.weighted_pipeline(deals, by=["month", "stage"]),
+        "by_owner": sorted(
+            ((people[owner_id], row) for (owner_id,), row in by_owner.items()),
+            key=lambda item: (-item[1]["weighted"], str(item[0]), item[0].pk),
+        ),
         "stages": stages,
         "calibration": list(zip(stages, calibration, strict=True)),
+        "period": months or summary.MonthRange(),
     }
 
 

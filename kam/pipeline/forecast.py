@@ -66,8 +66,11 @@ def forecast_views(
 
 @dataclass(frozen=True)
 class ClosedDeal:
+    """Closed deals that reached the same furthest stage with the same outcome: `count` of them."""
+
     reached: int  # index of the furthest stage reached
     won: bool
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,8 @@ def calibrate(
     for deal in closed:
         last = len(configured) - 1 if deal.won else min(deal.reached, len(configured) - 1)
         for index in range(last + 1):
-            reached[index] += 1
-            won[index] += deal.won
+            reached[index] += deal.count
+            won[index] += deal.count if deal.won else 0
     result = []
     for index, probability in enumerate(configured):
         if reached[index] >= min_sample:

@@ -4,14 +4,15 @@ Each opportunity lives on an existing account and its owner, opened some time in
 and walks the default process stage by stage: about 30 % are still open (mostly in the early stages),
 25 % were won (they passed every stage), 35 % lost and 10 % abandoned at the stage they reached. Every
 stage change is a StageTransition, so the funnel, the median days per stage and the calibrated
-probabilities have history to work on. Deterministic for a seed; written in bulk (kam.core.bulk).
+probabilities have history to work on. Deterministic for a seed; written in bulk (kam.core.bulk), after
+which the forecast summary is rebuilt and the tables analysed.
 """
 
 import datetime
 import random
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -19,8 +20,9 @@ from kam.accounts.models import Account
 from kam.audit.models import AuditAction
 from kam.audit.services import audit_bulk
 from kam.core import bulk
+from kam.pipeline import summary
 from kam.pipeline.choices import OpportunityStatus
-from kam.pipeline.models import Opportunity, SalesProcess, StageTransition
+from kam.pipeline.models import ForecastSummary, Opportunity, SalesProcess, StageTransition
 
 OUTCOMES = [
     (OpportunityStatus.OPEN, 30),
@@ -50,7 +52,7 @@ def _next_number() -> int:
 
 
 def generate_opportunities(
-    *, count: int, seed: int = 1, today: datetime.date | None = None, audit: bool = True
+    *, count: int, seed: int = 1, today: datetime.date | None = None, audit: bool = True, analyze: bool = True
 ) -> int:
     """Add `count` opportunities (with their transitions) to existing accounts; returns how many."""
     if count <= 0:
@@ -150,4 +152,16 @@ def generate_opportunities(
             if audit:
                 audit_bulk(instances=opportunities, actor=None, action=AuditAction.CREATE)
         made += size
+    summary.rebuild()  # bulk inserts bypass forecast_changes(); one aggregation at the end is cheaper anyway
+    if analyze:
+        _analyze()
     return made
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics after a bulk load. SQLite without them drove the opportunity
+    list from the accounts and sorted all 200,000 deals (290 ms instead of 1 ms)."""
+    tables = [m._meta.db_table for m in (Opportunity, StageTransition, ForecastSummary)]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

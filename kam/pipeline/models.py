@@ -126,7 +126,11 @@ class Opportunity(TimeStampedModel):
 
     number = models.CharField(_("number"), max_length=30, unique=True)
     account = models.ForeignKey(
-        "accounts.Account", on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("account")
+        "accounts.Account",
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+        db_index=False,  # opp_account_stage_idx starts with it
+        verbose_name=_("account"),
     )
     name = models.CharField(_("name"), max_length=200)
     goal = models.TextField(_("project goal"), blank=True)
@@ -171,9 +175,13 @@ class Opportunity(TimeStampedModel):
         ordering = ["-updated_at", "-id"]
         indexes = [
             models.Index(fields=["owner", "status", "expected_close"], name="opp_owner_status_close_idx"),
-            models.Index(fields=["status", "stage"], name="opp_status_stage_idx"),
+            # the board's columns: the open (or won) deals of one stage, biggest first, read in pages
+            models.Index(fields=["stage", "status", "-amount", "id"], name="opp_stage_amount_idx"),
+            # …and the same column for someone who sees few accounts: their deals of one stage, then sorted
+            models.Index(fields=["account", "stage", "status"], name="opp_account_stage_idx"),
             models.Index(fields=["-updated_at", "-id"], name="opp_updated_idx"),
             models.Index(fields=["expected_close", "id"], name="opp_close_idx"),
+            models.Index(fields=["-amount", "-id"], name="opp_amount_idx"),
         ]
 
     def __str__(self):
@@ -331,3 +339,58 @@ class ReportInfluencer(models.Model):
     @property
     def audit_account_id(self):
         return self.report.opportunity.account_id
+
+
+class ForecastSummary(models.Model):
+    """Opportunities counted and summed per process, stage, status, furthest stage reached, expected-close
+    month, owner and account owner — kept exact by every write (kam.pipeline.summary), so that the forecast
+    and the board's column sums read a few thousand rows instead of a million opportunities.
+
+    Probabilities are applied when reading, so editing a stage's probability needs no rebuild. The
+    account owner is part of the key because it decides who may see a deal (restrict: managers and
+    members by the account's owner). Amounts are whole cents: increments stay exact on SQLite too.
+    """
+
+    process = models.ForeignKey(
+        SalesProcess, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("process")
+    )
+    stage = models.ForeignKey(
+        Stage, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("stage")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=OpportunityStatus.choices)
+    reached = models.PositiveSmallIntegerField(
+        _("furthest stage reached"), help_text=_("Order of the furthest stage reached; 0 without any move.")
+    )
+    month = models.PositiveIntegerField(
+        _("expected-close month"), help_text=_("Year × 100 + month of the expected close; 0 without a date.")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("owner"),
+    )
+    account_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("account owner"),
+    )
+    count = models.IntegerField(_("opportunities"))
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+
+    class Meta:
+        verbose_name = _("forecast summary row")
+        verbose_name_plural = _("forecast summary")
+        constraints = [
+            # the key; its order serves the reads: one process, a status, then the account owners in scope
+            models.UniqueConstraint(
+                fields=["process", "status", "account_owner", "stage", "month", "owner", "reached"],
+                name="forecast_summary_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.process_id}/{self.stage_id}/{self.status}/{self.month}: {self.count}"

@@ -23,6 +23,8 @@ from kam.pipeline.models import (
     StageCriterion,
     StageTransition,
 )
+from kam.pipeline.panels import gate_warnings
+from kam.pipeline.summary import forecast_changes
 from kam.users.services import ensure_can_write
 
 
@@ -35,11 +37,23 @@ def default_process() -> SalesProcess:
 
 def next_number(today=None) -> str:
     """Opportunity numbers like P2026-00042: the year and a running count."""
+    return next_numbers(1, today=today)[0]
+
+
+def next_numbers(count: int, today=None) -> list[str]:
+    """The next `count` numbers in a row: an import numbers all its new opportunities at once."""
     year = (today or timezone.localdate()).year
     prefix = f"P{year}-"
     last = Opportunity.objects.filter(number__startswith=prefix).aggregate(n=Max("number"))["n"]
-    count = int(last.removeprefix(prefix)) + 1 if last and last.removeprefix(prefix).isdigit() else 1
-    return f"{prefix}{count:05d}"
+    first = int(last.removeprefix(prefix)) + 1 if last and last.removeprefix(prefix).isdigit() else 1
+    return [f"{prefix}{n:05d}" for n in range(first, first + count)]
+
+
+def _account_ids(data: dict) -> list[int]:
+    """The account a create or update puts the opportunity on, for the forecast summary's lock."""
+    account = data.get("account")
+    account_id = account.pk if account is not None else data.get("account_id")
+    return [account_id] if account_id else []
 
 
 def _record_transition(*, opportunity, from_stage, actor, reason="", unmet=()):
@@ -65,11 +79,12 @@ def opportunity_create(*, actor, data: dict) -> Opportunity:
     stage = data.pop("stage", None) or process.stages.order_by("order").first()
     data.setdefault("owner", actor)
     data.setdefault("number", next_number())
-    opportunity = create_instance(
-        instance=Opportunity(process=process, stage=stage, stage_entered_at=timezone.now(), **data),
-        actor=actor,
-    )
-    _record_transition(opportunity=opportunity, from_stage=None, actor=actor)
+    with forecast_changes(account_ids=_account_ids(data)):
+        opportunity = create_instance(
+            instance=Opportunity(process=process, stage=stage, stage_entered_at=timezone.now(), **data),
+            actor=actor,
+        )
+        _record_transition(opportunity=opportunity, from_stage=None, actor=actor)
     return opportunity
 
 
@@ -80,7 +95,10 @@ def opportunity_update(*, opportunity: Opportunity, actor, data: dict, expected_
     forbidden = {"stage", "status", "process"} & set(data)
     if forbidden:
         raise ValidationError({name: _("Use the stage move or close to change this.") for name in forbidden})
-    return update_instance(instance=opportunity, actor=actor, data=data, expected_version=expected_version)
+    with forecast_changes(opportunity_ids=[opportunity.pk], account_ids=_account_ids(data)):
+        return update_instance(
+            instance=opportunity, actor=actor, data=data, expected_version=expected_version
+        )
 
 
 def unmet_criteria(*, opportunity: Opportunity, to_stage: Stage) -> list[StageCriterion]:
@@ -101,11 +119,13 @@ def unmet_criteria(*, opportunity: Opportunity, to_stage: Stage) -> list[StageCr
 
 
 class GateRefusal(ValidationError):
-    """A forward move with unmet exit criteria: needs a reason, or is refused by a strict process."""
+    """A forward move with unmet exit criteria or other apps' warnings (kam.pipeline.panels, e.g. no
+    economic buyer by stage C): needs a reason, or is refused by a strict process for unmet criteria."""
 
-    def __init__(self, message, unmet):
+    def __init__(self, message, unmet, warnings=()):
         super().__init__({"reason": [message]}, code="gate")
         self.unmet = unmet
+        self.warnings = list(warnings)
 
 
 @transaction.atomic
@@ -125,28 +145,34 @@ def opportunity_move(*, opportunity: Opportunity, to_stage: Stage, actor, reason
         return opportunity
     reason = reason.strip()
     unmet = unmet_criteria(opportunity=opportunity, to_stage=to_stage)
+    warnings = gate_warnings(opportunity=opportunity, to_stage=to_stage)
     if unmet and opportunity.process.strict:
         raise GateRefusal(
             _("This process is strict: meet the %(count)d open exit criteria first.") % {"count": len(unmet)},
             unmet,
+            warnings,
         )
     if unmet and not reason:
         raise GateRefusal(
             _("%(count)d exit criteria are not met. Say why you move on anyway.") % {"count": len(unmet)},
             unmet,
+            warnings,
         )
+    if warnings and not reason:
+        raise GateRefusal(_("Say why you move on despite the warnings."), [], warnings)
     from_stage = opportunity.stage
     data = {"stage": to_stage, "stage_entered_at": timezone.now()}
     if to_stage.is_won:
         data |= {"status": OpportunityStatus.WON, "closed_on": timezone.localdate()}
-    update_instance(instance=opportunity, actor=actor, data=data)
-    _record_transition(
-        opportunity=opportunity,
-        from_stage=from_stage,
-        actor=actor,
-        reason=reason,
-        unmet=[str(c) for c in unmet],
-    )
+    with forecast_changes(opportunity_ids=[opportunity.pk]):
+        update_instance(instance=opportunity, actor=actor, data=data)
+        _record_transition(
+            opportunity=opportunity,
+            from_stage=from_stage,
+            actor=actor,
+            reason=reason,
+            unmet=[str(c) for c in unmet] + warnings,
+        )
     return opportunity
 
 
@@ -162,19 +188,20 @@ def opportunity_close(
         raise ValidationError(_("This opportunity is already closed."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
-    update_instance(
-        instance=opportunity,
-        actor=actor,
-        data={
-            "status": status,
-            "close_reason": reason.strip(),
-            "winning_competitor": winning_competitor.strip(),
-            "closed_on": timezone.localdate(),
-        },
-    )
-    _record_transition(
-        opportunity=opportunity, from_stage=opportunity.stage, actor=actor, reason=reason.strip()
-    )
+    with forecast_changes(opportunity_ids=[opportunity.pk]):
+        update_instance(
+            instance=opportunity,
+            actor=actor,
+            data={
+                "status": status,
+                "close_reason": reason.strip(),
+                "winning_competitor": winning_competitor.strip(),
+                "closed_on": timezone.localdate(),
+            },
+        )
+        _record_transition(
+            opportunity=opportunity, from_stage=opportunity.stage, actor=actor, reason=reason.strip()
+        )
     return opportunity
 
 

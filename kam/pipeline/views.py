@@ -6,8 +6,9 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -22,7 +23,9 @@ from kam.pipeline import analytics, selectors, services
 from kam.pipeline.attitude import arrow
 from kam.pipeline.filtersets import OpportunityFilterSet
 from kam.pipeline.forms import CloseForm, InfluencerFormSet, MoveForm, OpportunityForm, ProgressReportForm
-from kam.pipeline.models import StageCriterion
+from kam.pipeline.models import Stage, StageCriterion
+from kam.pipeline.panels import panels_for
+from kam.pipeline.summary import MonthRange, scope_split
 from kam.users.access import can
 from kam.users.services import ensure_can_write
 
@@ -42,28 +45,67 @@ def _filtered(request):
 @login_required
 @require_GET
 def opportunity_list(request):
+    """Opportunities in keyset pages (no COUNT, no OFFSET), in the user's scope, with the filters."""
     filterset = _filtered(request)
-    page = keyset_page(request, filterset.qs, orderings=OPPORTUNITY_ORDERINGS, default="-updated_at")
-    return render(request, "pipeline/opportunity_list.html", {"filter": filterset, "page": page})
+    deals = filterset.qs
+    accounts = selectors.few_visible_accounts(request.user)
+    if accounts is not None:  # where to look for a member's deals: see selectors.FEW_ACCOUNTS
+        deals = deals.filter(account_id__in=accounts)
+    page = keyset_page(request, deals, orderings=OPPORTUNITY_ORDERINGS, default="-updated_at")
+    context = {
+        "filter": filterset,
+        "page": page,
+        "pipeline_url": reverse("pipeline:list"),
+        "accounts_url": reverse("accounts:list"),
+    }
+    return render(request, "pipeline/opportunity_list.html", context)
+
+
+def _board_process(user, wanted: str | None):
+    """The process a board shows: the one asked for, else the default, else the first (None: none set up)."""
+    processes = list(selectors.process_list(user=user))
+    process = next((p for p in processes if str(p.pk) == wanted), None) or next(
+        (p for p in processes if p.is_default), processes[0] if processes else None
+    )
+    return process, processes
+
+
+def _card_context(request) -> dict:
+    """What every card of a page shares: the board's filters as a query string for "load more", the
+    opportunities' URL prefix (cards append "<id>/" and "<id>/move/") and whether the user may drag."""
+    query = request.GET.copy()
+    for name in ("stage", "after"):
+        query.pop(name, None)
+    return {
+        "column_query": query.urlencode(),
+        "pipeline_url": reverse("pipeline:list"),
+        "can_write": request.user.can_write,
+    }
 
 
 @login_required
 @require_GET
 def board(request):
-    """The kanban by stage of one process, with the list's filters."""
-    processes = list(selectors.process_list(user=request.user))
-    if not processes:
+    """The kanban by stage of one process, with the list's filters: column sums from the forecast summary
+    when the filters allow it, and each column's first cards (more as the column scrolls)."""
+    process, processes = _board_process(request.user, request.GET.get("process"))
+    if process is None:
         return render(request, "pipeline/board.html", {"columns": [], "processes": []})
-    wanted = request.GET.get("process")
-    process = next((p for p in processes if str(p.pk) == wanted), None) or next(
-        (p for p in processes if p.is_default), processes[0]
-    )
     filterset = _filtered(request)
+    split = scope_split(request.user)
     context = {
         "filter": filterset,
         "process": process,
         "processes": processes,
-        "columns": selectors.board_columns(process=process, opportunities=filterset.qs),
+        "columns": selectors.board_columns(
+            process=process,
+            opportunities=filterset.qs,
+            user=request.user,
+            narrowing=selectors.summary_narrowing(filterset),
+            accounts=selectors.few_visible_accounts(request.user, split=split),
+            split=split,
+        ),
+        **_card_context(request),
     }
     template = (
         "pipeline/partials/_board.html"
@@ -71,6 +113,27 @@ def board(request):
         else ("pipeline/board.html")
     )
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def board_cards(request):
+    """The next cards of one column after a (amount, id) cursor, with the board's filters (htmx)."""
+    stage_pk = request.GET.get("stage", "")
+    if not stage_pk.isdigit():
+        raise Http404
+    stage = get_object_or_404(Stage.objects.restrict(request.user, "view"), pk=stage_pk)
+    after = selectors.parse_cursor(request.GET.get("after", ""))
+    if after is None:
+        return HttpResponseBadRequest(_("The position to continue from is not valid."))
+    cards, next_after = selectors.column_cards(
+        stage=stage,
+        opportunities=_filtered(request).qs,
+        after=after,
+        accounts=selectors.few_visible_accounts(request.user),
+    )
+    context = {"cards": cards, "after": next_after, "stage": stage, **_card_context(request)}
+    return render(request, "pipeline/partials/_cards.html", context)
 
 
 @login_required
@@ -130,6 +193,7 @@ def opportunity_detail(request, pk):
         "reports": reports,
         "move_form": MoveForm(opportunity=opportunity),
         "close_form": CloseForm(),
+        "panels": panels_for(user=request.user, opportunity=opportunity),
     }
     return render(request, "pipeline/opportunity_detail.html", context)
 
@@ -145,6 +209,7 @@ def opportunity_move(request, pk):
         services.opportunity_move(opportunity=opportunity, to_stage=stage, actor=request.user, reason=reason)
     except ValidationError as error:
         unmet = getattr(error, "unmet", [])
+        warnings = getattr(error, "warnings", [])
         if request.htmx:
             return render(
                 request,
@@ -154,12 +219,13 @@ def opportunity_move(request, pk):
                     "stage": stage,
                     "messages_": error.messages,
                     "unmet": unmet,
+                    "warnings": warnings,
                     "reason": reason,
                     "strict": opportunity.process.strict,
                 },
                 status=422,
             )
-        for message in error.messages:
+        for message in [*warnings, *error.messages]:
             messages.error(request, message)
         return redirect(opportunity)
     if request.htmx:
@@ -331,39 +397,73 @@ def funnel_page(request):
     return render(request, "pipeline/funnel.html", context)
 
 
+def _month(value: str) -> datetime.date | None:
+    """A month from a month input ("2027-01") or a date ("2027-01-15"); None when it is neither."""
+    value = (value or "").strip()
+    if len(value) == 7:
+        value += "-01"
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
 @login_required
 @require_GET
 def forecast_page(request):
-    """Forecast (M3.8): weighted pipeline by expected-close month and stage, three views, calibration."""
+    """Forecast (M3.8): weighted pipeline by expected-close month, stage and owner, three views, calibration;
+    narrowed to a person or team and to the months the deals are expected to close in."""
     _since, _until, owners, filters = _period(request)
+    months = MonthRange.of(_month(request.GET.get("close_from")), _month(request.GET.get("close_to")))
     process = _default_process(request.user)
     result = (
-        analytics.pipeline_forecast(user=request.user, process=process, owners=owners) if process else None
+        analytics.pipeline_forecast(user=request.user, process=process, owners=owners, months=months)
+        if process
+        else None
     )
     chart = None
     if result:
-        months = [key[0] for key, _row in result["months"]]
+        months_shown = [key[0] for key, _row in result["months"]]
         chart = {
-            "months": [m.strftime("%Y-%m") if m else "—" for m in months],
+            "months": [m.strftime("%Y-%m") if m else "—" for m in months_shown],
             "series": [
                 {
                     "name": stage.code,
                     "data": [
                         float(result["by_month_stage"].get((m, stage.code), {}).get("weighted", 0))
-                        for m in months
+                        for m in months_shown
                     ],
                 }
                 for stage in result["stages"]
             ],
         }
-    backtest = []
-    if result:
-        calibrated = [c for _stage, c in result["calibration"]]
-        backtest = analytics.forecast_backtest(
-            user=request.user, process=process, calibrated=calibrated, owners=owners
-        )
-    context = {**filters, "forecast": result, "chart": chart, "backtest": backtest}
+    context = {
+        **filters,
+        "forecast": result,
+        "chart": chart,
+        "months": months,
+        "extra_template": "pipeline/partials/_close_months.html",
+    }
     return render(request, "pipeline/forecast.html", context)
+
+
+@login_required
+@require_GET
+def forecast_backtest(request):
+    """The forecast page's backtest card, loaded after the page (htmx): it replays past quarters from
+    the opportunities and their transitions, seconds at a million deals, which the summary cannot answer."""
+    _since, _until, owners, _filters = _period(request)
+    process = _default_process(request.user)
+    backtest = []
+    if process:
+        result = analytics.pipeline_forecast(user=request.user, process=process, owners=owners)
+        backtest = analytics.forecast_backtest(
+            user=request.user,
+            process=process,
+            calibrated=[c for _stage, c in result["calibration"]],
+            owners=owners,
+        )
+    return render(request, "pipeline/partials/_backtest.html", {"backtest": backtest})
 
 
 STATUS_LABELS = {

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.audit.models import AuditAction
 from kam.audit.services import audit_bulk, snapshot
+from kam.core.owner_changes import owner_change
 from kam.core.request_context import request_id_scope
 
 
@@ -85,9 +86,10 @@ def _move(kind: HandoverKind, *, from_user, to_user, actor) -> int:
     records = list(kind.owned_by(from_user).select_for_update())
     befores = [snapshot(record) for record in records]
     model = kind.owned_by(from_user).model
-    model._base_manager.filter(pk__in=[r.pk for r in records]).update(
-        **{kind.owner_field: to_user.pk}, version=F("version") + 1
-    )
+    with owner_change(model, [r.pk for r in records]):
+        model._base_manager.filter(pk__in=[r.pk for r in records]).update(
+            **{kind.owner_field: to_user.pk}, version=F("version") + 1
+        )
     for record in records:
         setattr(record, kind.owner_field, to_user.pk)
     audit_bulk(instances=records, actor=actor, action=AuditAction.UPDATE, befores=befores)

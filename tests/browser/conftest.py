@@ -5,6 +5,7 @@
   ``page`` is the first such page (viewport 1366×900);
 - ``log_in(page, username)``: logs in through the real login form; ``logged_in_page`` is ``page``
   logged in as ``user`` (a member of team "East" who owns nothing yet);
+- the default sales process exists in every test (``default_sales_process``), as after migrating;
 - ``shot(page, step)``: saves ``test-artifacts/screenshots/<test>-<step>.png``. Every page opened by a
   test is also captured as ``<test>-failure[-N].png`` when the test fails.
 
@@ -20,6 +21,8 @@ from pathlib import Path
 import pytest
 
 from kam.accounts.tests.factories import TeamFactory, UserFactory
+from kam.pipeline.defaults import create_default_process
+from kam.pipeline.models import SalesAid, SalesProcess, Stage, StageCriterion
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -157,6 +160,15 @@ def log_in():
         return page
 
     return _log_in
+
+
+@pytest.fixture(autouse=True)
+def default_sales_process(transactional_db):
+    """The default sales process the data migration made: the flush after each browser test removes it."""
+    if not SalesProcess.objects.exists():
+        create_default_process(
+            SalesProcess=SalesProcess, Stage=Stage, StageCriterion=StageCriterion, SalesAid=SalesAid
+        )
 
 
 @pytest.fixture

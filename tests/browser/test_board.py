@@ -6,16 +6,12 @@ import pytest
 
 from kam.accounts.tests.factories import AccountFactory
 from kam.pipeline import services
-from kam.pipeline.defaults import create_default_process
-from kam.pipeline.models import Opportunity, SalesAid, SalesProcess, Stage, StageCriterion
+from kam.pipeline.models import Opportunity
 from tests.browser.helpers import save
 
 
 @pytest.fixture
 def deal(user):
-    if not SalesProcess.objects.exists():  # browser tests flush the database, the data migration's rows too
-        create_default_process(SalesProcess=SalesProcess, Stage=Stage, StageCriterion=StageCriterion,
-                               SalesAid=SalesAid)
     account = AccountFactory(name="SPD Bank", owner=user)
     return services.opportunity_create(actor=user, data={"account": account, "name": "Call-back centre",
                                                          "amount": Decimal("1200000")})

@@ -99,13 +99,14 @@ class AccountSerializer(serializers.ModelSerializer):
             "owner",
             "status",
             "relationship_quality",
+            "tier",
             "notes",
             "team_members",
             "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at", "tier"]
 
 
 class AccountListSerializer(AccountSerializer):

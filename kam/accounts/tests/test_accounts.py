@@ -245,7 +245,11 @@ def test_schema_and_docs(client, world):
         "/api/users/",
     ]:
         assert f"{path}:" in text
-    assert client.get("/api/docs/").status_code == 200
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    # Swagger UI is served from the installed sidecar package, never from a CDN
+    assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in docs.content
+    assert b"cdn.jsdelivr" not in docs.content
 
 
 def test_token_login_endpoint_and_lockout(client, world):

@@ -37,8 +37,16 @@ from kam.core.bench.wrk import run_wrk, wrk_path, wrk_version
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/kam_bench"
 DEFAULT_SQLITE_PATH = VAR_DIR / "bench" / "kam_bench.sqlite3"  # the size goes before the suffix
 SCENARIOS = {"list": "/accounts/", "api": "/api/accounts/"}
+#: Pipeline pages, measured on their own databases sized in opportunities (--opportunity-sizes).
+PIPELINE_SCENARIOS = {"board": "/pipeline/board/", "opportunities": "/pipeline/"}
+PATHS = {**SCENARIOS, **PIPELINE_SCENARIOS}
+ACCOUNT_STEPS = {*SCENARIOS, "import"}
+PIPELINE_STEPS = {*PIPELINE_SCENARIOS, "forecast"}
+ALL_STEPS = [*SCENARIOS, "import", *PIPELINE_SCENARIOS, "forecast"]
 ROLES = ["member", "manager", "director", "admin"]
 TARGET = {"requests_per_s": 150, "p99_ms": 100, "import_rows_per_s": 20000}
+#: The pipeline issue's targets: board p99, list p99, forecast in-process (summary), all at 1M on PostgreSQL.
+PIPELINE_TARGET = {"board_p99_ms": 150, "opportunities_p99_ms": 100, "forecast_ms": 100}
 
 
 @dataclass
@@ -50,7 +58,7 @@ class Options:
     connections: int = 8
     threads: int = 2
     workers: int = 2
-    only: set[str] = field(default_factory=lambda: {"list", "api", "import"})
+    only: set[str] = field(default_factory=lambda: set(ALL_STEPS))
     roles: list[str] = field(default_factory=lambda: list(ROLES))
     keep_data: bool = False
     owners: int = 200
@@ -58,6 +66,8 @@ class Options:
     interactions_per_account: float = 1.0
     seed: int = 1
     import_rows: int = 20000
+    opportunity_sizes: list[int] = field(default_factory=lambda: [200_000, 1_000_000])
+    opportunities_per_account: int = 10
     postgres_url: str = DEFAULT_POSTGRES_URL
     sqlite_path: Path = DEFAULT_SQLITE_PATH
     explain: bool = False
@@ -103,17 +113,20 @@ def internal(database_url: str, step: str, **arguments) -> dict:
 # --- databases ----------------------------------------------------------------------------------
 
 
-def database_url(options: Options, database: str, size: int) -> str:
-    """The bench database for `size` accounts: kam_bench_<size> (PostgreSQL) or kam_bench_<size>.sqlite3."""
+def database_url(options: Options, database: str, size: int, kind: str = "") -> str:
+    """The bench database for `size` accounts: kam_bench_<size> (PostgreSQL) or kam_bench_<size>.sqlite3;
+    for `size` opportunities (kind "pipeline"): kam_bench_pipeline_<size>."""
+    suffix = f"_{kind}_{size}" if kind else f"_{size}"
     if database == "sqlite":
-        return f"sqlite:///{sqlite_path(options, size)}"
+        return f"sqlite:///{sqlite_path(options, size, kind)}"
     parts = urllib.parse.urlsplit(options.postgres_url)
-    return urllib.parse.urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_{size}"))
+    return urllib.parse.urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}{suffix}"))
 
 
-def sqlite_path(options: Options, size: int) -> Path:
+def sqlite_path(options: Options, size: int, kind: str = "") -> Path:
     path = options.sqlite_path
-    return path.with_name(f"{path.stem}_{size}{path.suffix}")
+    suffix = f"_{kind}_{size}" if kind else f"_{size}"
+    return path.with_name(f"{path.stem}{suffix}{path.suffix}")
 
 
 def ensure_database(database: str, url: str) -> None:
@@ -266,8 +279,16 @@ def session_cookie(base: str, username: str, password: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
+#: What each HTML page must show (a login form would not), and how its rows are counted after it.
+PAGE_CHECKS = {
+    "/accounts/": ('data-testid="account-table"', r'href="/accounts/(?!\?)'),
+    "/pipeline/": ('data-testid="opportunity-table"', r'href="/pipeline/\d+/"'),
+    "/pipeline/board/": ('data-testid="board"', r'data-testid="card-'),
+}
+
+
 def check_page(base: str, path: str, headers: dict[str, str]) -> dict:
-    """One request before the load: it must answer 200 with a page of accounts (not a login form)."""
+    """One request before the load: it must answer 200 with its rows (not a login form)."""
     request = urllib.request.Request(base + path, headers=headers)
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=60) as response:
@@ -277,10 +298,10 @@ def check_page(base: str, path: str, headers: dict[str, str]) -> dict:
     if path.startswith("/api/"):
         rows = len(json.loads(body)["results"])
     else:
-        if "/login/" in final or 'data-testid="account-table"' not in body:
-            raise RuntimeError(f"{path} did not show the account table")
-        rows = body.count('href="/accounts/', body.index('data-testid="account-table"'))
-        rows -= body.count('href="/accounts/?', body.index('data-testid="account-table"'))
+        marker, row = PAGE_CHECKS[path]
+        if "/login/" in final or marker not in body:
+            raise RuntimeError(f"{path} did not show its {marker}")
+        rows = len(re.findall(row, body[body.index(marker) :]))
     return {"rows_on_page": rows, "first_request_ms": round(ms, 1), "bytes": len(body.encode())}
 
 
@@ -348,15 +369,19 @@ def run(options: Options) -> dict:
             "interactions_per_account": options.interactions_per_account,
             "seed": options.seed,
             "targets": TARGET,
+            "opportunity_sizes": options.opportunity_sizes,
+            "opportunities_per_account": options.opportunities_per_account,
+            "pipeline_targets": PIPELINE_TARGET,
         },
         "databases": {},
         "results": [],
         "import": [],
+        "forecast": [],
         "generate": [],
         "diagnostics": [],
     }
     have_wrk = wrk_path() is not None
-    if not have_wrk and options.only & set(SCENARIOS):
+    if not have_wrk and options.only & set(PATHS):
         log("wrk is not installed (apt-get install wrk): the HTTP scenarios are skipped")
     for database in options.databases:
         try:
@@ -372,15 +397,20 @@ def run(options: Options) -> dict:
 
 
 def run_database(options: Options, database: str, document: dict, *, have_wrk: bool) -> None:
-    for size in sorted(options.sizes):
-        url = database_url(options, database, size)
+    runs = []
+    if options.only & ACCOUNT_STEPS:
+        runs += [(size, "", run_size) for size in sorted(options.sizes)]
+    if options.only & PIPELINE_STEPS:
+        runs += [(size, "pipeline", run_pipeline_size) for size in sorted(options.opportunity_sizes)]
+    for size, kind, step in runs:
+        url = database_url(options, database, size, kind)
         ensure_database(database, url)
         try:
             log(f"{database}: migrating {url}")
             subprocess.run(
                 [*kam_command(), "migrate", "--noinput", "-v0"], env=child_env(url), cwd=BASE_DIR, check=True
             )
-            run_size(options, database, url, size, document, have_wrk=have_wrk)
+            step(options, database, url, size, document, have_wrk=have_wrk)
         finally:
             if not options.keep_data:
                 drop_database(database, url)
@@ -430,23 +460,7 @@ def run_size(options: Options, database: str, url: str, size: int, document: dic
             )
     base_row = {"database": database, "accounts": prepared["accounts"], "contacts": prepared["contacts"]}
     scenarios = [s for s in SCENARIOS if s in options.only]
-    if scenarios:
-        if not have_wrk:
-            for scenario in scenarios:
-                for role in options.roles:
-                    document["results"].append(
-                        {**base_row, "scenario": scenario, "user_role": role, "skipped": "wrk not installed"}
-                    )
-        else:
-            log_path = options.sqlite_path.parent / "gunicorn.log"
-            log_path.parent.mkdir(parents=True, exist_ok=True)
-            with Server(url, workers=options.workers, log_path=log_path) as server:
-                for scenario in scenarios:
-                    for role in options.roles:
-                        info = prepared["roles"][role]
-                        row = {**base_row, "scenario": scenario, "user_role": role}
-                        row.update(measure(options, server, scenario, info, password))
-                        document["results"].append(row)
+    load_pages(options, url, scenarios, prepared, password, base_row, document, have_wrk=have_wrk)
     if "import" in options.only:
         log(f"{database}: importing {options.import_rows:,} accounts (rolled back afterwards)")
         figure = internal(url, "import", rows=options.import_rows, seed=options.seed, owners=options.owners)
@@ -455,9 +469,123 @@ def run_size(options: Options, database: str, url: str, size: int, document: dic
         log(f"{database}: import {figure['rows_per_s']:,.0f} rows/s ({figure['status']})")
 
 
+def load_pages(
+    options: Options,
+    url: str,
+    scenarios: list[str],
+    prepared: dict,
+    password: str,
+    base_row: dict,
+    document: dict,
+    *,
+    have_wrk: bool,
+) -> None:
+    """wrk on each scenario's page as each role, against one gunicorn serving the bench database."""
+    if not scenarios:
+        return
+    if not have_wrk:
+        for scenario in scenarios:
+            for role in options.roles:
+                document["results"].append(
+                    {**base_row, "scenario": scenario, "user_role": role, "skipped": "wrk not installed"}
+                )
+        return
+    log_path = options.sqlite_path.parent / "gunicorn.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with Server(url, workers=options.workers, log_path=log_path) as server:
+        for scenario in scenarios:
+            for role in options.roles:
+                info = prepared["roles"][role]
+                row = {**base_row, "scenario": scenario, "user_role": role}
+                row.update(measure(options, server, scenario, info, password))
+                document["results"].append(row)
+
+
+def run_pipeline_size(
+    options: Options, database: str, url: str, size: int, document: dict, *, have_wrk: bool
+) -> None:
+    """The pipeline scenarios on a database of `size` opportunities, on size / --opportunities-per-account
+    accounts: the board and the opportunity list under wrk, the forecast timed in-process."""
+    accounts = -(-size // options.opportunities_per_account)
+    state = internal(url, "status")
+    if state["accounts"] < accounts:
+        missing = accounts - state["accounts"]
+        log(f"{database}: generating {missing:,} accounts to reach {accounts:,} (no audit)")
+        generated = internal(
+            url,
+            "generate",
+            accounts=missing,
+            contacts_per_account=options.contacts_per_account,
+            interactions=int(missing * options.interactions_per_account),
+            seed=options.seed,
+            owners=options.owners,
+        )
+        document["generate"].append({"database": database, "to_accounts": accounts, **generated})
+    if state["opportunities"] < size:
+        missing = size - state["opportunities"]
+        log(f"{database}: generating {missing:,} opportunities to reach {size:,} (no audit)")
+        generated = internal(url, "opportunities", count=missing, seed=options.seed)
+        log(f"{database}: generated {generated['rows']:,} rows at {generated['rows_per_s']:,.0f} rows/s")
+        document["generate"].append({"database": database, "to_opportunities": size, **generated})
+    elif state["opportunities"] > size:
+        log(f"{database}: holds {state['opportunities']:,} opportunities, more than {size:,}")
+    password = secrets.token_urlsafe(16)
+    log(f"{database}: preparing users, tokens, statistics")
+    prepared = internal(
+        url, "prepare", owners=options.owners, password=password, explain=options.explain, pages="pipeline"
+    )
+    sizes = {k: prepared[k] for k in ("accounts", "opportunities", "transitions", "summary_rows", "owners")}
+    document["databases"].setdefault(database, {})[f"pipeline_{prepared['opportunities']}"] = {
+        **sizes,
+        **prepared["db"],
+    }
+    for role, info in prepared["roles"].items():
+        for scenario, diag in info["pages"].items():
+            document["diagnostics"].append(
+                {
+                    "database": database,
+                    "opportunities": prepared["opportunities"],
+                    "scenario": scenario,
+                    "user_role": role,
+                    "visible_opportunities": info["visible_opportunities"],
+                    **diag,
+                }  # fmt: skip
+            )
+    base_row = {
+        "database": database,
+        "accounts": prepared["accounts"],
+        "opportunities": prepared["opportunities"],
+    }
+    if "forecast" in options.only:
+        log(f"{database}: timing the forecast with and without the summary")
+        figures = internal(url, "forecast", roles=",".join(options.roles))
+        for row in figures["roles"]:
+            row["meets_target"] = row["summary_ms"] <= PIPELINE_TARGET["forecast_ms"] and row["identical"]
+            document["forecast"].append({**base_row, **row})
+            log(
+                f"forecast {row['username']:<18} summary {row['summary_ms']:>7.1f} ms  "
+                f"opportunities {row['raw_ms']:>8.1f} ms  identical {row['identical']}"
+            )
+        document["databases"][database][f"pipeline_{prepared['opportunities']}"]["summary"] = figures[
+            "summary"
+        ]
+    scenarios = [s for s in PIPELINE_SCENARIOS if s in options.only]
+    load_pages(options, url, scenarios, prepared, password, base_row, document, have_wrk=have_wrk)
+
+
+def _meets(scenario: str, figures: dict) -> bool:
+    """The issues' targets: accounts ≥ 150 requests/s and p99 ≤ 100 ms; board p99 ≤ 150 ms, the
+    opportunity list p99 ≤ 100 ms."""
+    if scenario in PIPELINE_SCENARIOS:
+        return figures["p99_ms"] <= PIPELINE_TARGET[f"{scenario}_p99_ms"]
+    return figures["requests_per_s"] >= TARGET["requests_per_s"] and figures["p99_ms"] <= TARGET["p99_ms"]
+
+
 def measure(options: Options, server: Server, scenario: str, info: dict, password: str) -> dict:
-    path = SCENARIOS[scenario]
+    path = PATHS[scenario]
     row = {"path": path, "username": info["username"], "visible_accounts": info["visible_accounts"]}
+    if "visible_opportunities" in info:
+        row["visible_opportunities"] = info["visible_opportunities"]
     try:
         if scenario == "api":
             headers = {"Authorization": f"Token {info['token']}", "Accept": "application/json"}
@@ -482,12 +610,12 @@ def measure(options: Options, server: Server, scenario: str, info: dict, passwor
         log(f"{scenario} as {info['username']}: {type(error).__name__}: {error}")
         server.drain()
         return {**row, "skipped": f"{type(error).__name__}: {error}", "meets_target": False}
-    meets = figures["requests_per_s"] >= TARGET["requests_per_s"] and figures["p99_ms"] <= TARGET["p99_ms"]
+    meets = _meets(scenario, figures)
     if figures["requests"] == 0:
         figures["note"] = f"no request completed within {options.duration} s (each takes longer than the run)"
         meets = False
     log(
-        f"{scenario:<4} {info['username']:<18} {figures['requests_per_s']:>7.1f} req/s  "
+        f"{scenario:<13} {info['username']:<18} {figures['requests_per_s']:>7.1f} req/s  "
         f"p50 {figures['p50_ms']:>6.1f} ms  p99 {figures['p99_ms']:>6.1f} ms  errors {figures['errors']}"
     )
     return {

@@ -35,6 +35,7 @@ ROLE_USERS = {
     "admin": BENCH_ADMIN,
 }
 PAGES = {"list": "/accounts/", "api": "/api/accounts/"}
+PIPELINE_PAGES = {"board": "/pipeline/board/", "opportunities": "/pipeline/"}
 
 
 def database_info() -> dict:
@@ -54,8 +55,13 @@ def database_info() -> dict:
 
 def status() -> dict:
     """How much data the bench database holds."""
+    from kam.pipeline.models import ForecastSummary, Opportunity, StageTransition
+
     return {
         "accounts": Account.objects.count(),
+        "opportunities": Opportunity.objects.count(),
+        "transitions": StageTransition.objects.count(),
+        "summary_rows": ForecastSummary.objects.count(),
         "contacts": Contact.objects.count(),
         "interactions": Interaction.objects.count(),
         "team_members": AccountTeamMember.objects.count(),
@@ -89,8 +95,35 @@ def generate_step(
     return {**result.as_dict(), "audit": False, "fk_checks": not skip_fk}
 
 
-def prepare(*, owners: int, password: str, explain: bool) -> dict:
-    """Bench users with a password and a fresh API token each; statistics refreshed; query diagnostics."""
+def opportunities_step(*, count: int, seed: int) -> dict:
+    """Top the bench database up with `count` opportunities and their stage histories (no audit), then
+    the forecast summary is rebuilt (kam.pipeline.generate)."""
+    from django.utils import timezone
+
+    from kam.pipeline.generate import generate_opportunities
+    from kam.pipeline.models import StageTransition
+
+    transitions = StageTransition.objects.count()
+    started = time.perf_counter()
+    with request_id_scope():
+        made = generate_opportunities(count=count, seed=seed, today=timezone.localdate(), audit=False)
+    seconds = time.perf_counter() - started
+    rows = made + StageTransition.objects.count() - transitions
+    _refresh_statistics()
+    return {
+        "opportunities": made,
+        "rows": rows,
+        "seconds": round(seconds, 1),
+        "rows_per_s": round(rows / seconds, 1) if seconds else 0.0,
+        "opportunities_per_s": round(made / seconds, 1) if seconds else 0.0,
+        "what": "generate_opportunities: bulk insert of opportunities and transitions, summary rebuilt",
+    }
+
+
+def prepare(*, owners: int, password: str, explain: bool, pages: str = "accounts") -> dict:
+    """Bench users with a password and a fresh API token each; statistics refreshed; query diagnostics
+    of the account pages or (`pages="pipeline"`) of the board and the opportunity list."""
+    from kam.pipeline.models import Opportunity
     from kam.users.models import User
     from kam.users.services import token_create, token_revoke, user_create, user_set_password
 
@@ -122,25 +155,31 @@ def prepare(*, owners: int, password: str, explain: bool) -> dict:
             tokens[role] = key
     _refresh_statistics()
     roles = {}
+    shown = PIPELINE_PAGES if pages == "pipeline" else PAGES
     for role, user in users.items():
         roles[role] = {
             "username": user.username,
             "token": tokens[role],
             "visible_accounts": Account.objects.restrict(user).count(),
-            "pages": {name: _diagnose(user, path, explain=explain) for name, path in PAGES.items()},
+            "pages": {name: _diagnose(user, path, explain=explain) for name, path in shown.items()},
         }
+        if pages == "pipeline":
+            roles[role]["visible_opportunities"] = Opportunity.objects.restrict(user).count()
     return {"roles": roles, "token_problem": token_problem, **status()}
 
 
 def _refresh_statistics() -> None:
-    """VACUUM ANALYZE on PostgreSQL (else autovacuum would run during the measurement); SQLite: checkpoint."""
+    """VACUUM ANALYZE on PostgreSQL (else autovacuum would run during the measurement); SQLite: ANALYZE
+    and a checkpoint."""
     tables = ["accounts_account", "accounts_contact", "accounts_interaction", "accounts_accountteammember",
-              "accounts_interaction_their_people", "users_user", "users_team", "django_session"]  # fmt: skip
+              "accounts_interaction_their_people", "users_user", "users_team", "django_session",
+              "pipeline_opportunity", "pipeline_stagetransition", "pipeline_forecastsummary"]  # fmt: skip
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for table in tables:
                 cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
         elif connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")  # fractions of a second; without it SQLite's plans are guesses
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
@@ -282,3 +321,83 @@ def _import_file(*, rows: int, seed: int, owners: int) -> tuple[bytes, int]:
         values.pop(ACCOUNT_COLUMNS[A_ID])
         writer.writerow(["" if values.get(key) is None else values.get(key, "") for key in header])
     return out.getvalue().encode("utf-8"), len(usernames)
+
+
+def forecast_step(*, roles: list[str], repeat: int = 5, raw_repeat: int = 3) -> dict:
+    """pipeline_forecast per role timed in-process, from the summary and from the opportunities (median
+    wall time after a warm-up), whether both give the same result; the board's column sums likewise; the
+    summary's size, a from-scratch check and a rebuild, timed."""
+    from kam.pipeline import summary
+    from kam.pipeline.models import ForecastSummary, SalesProcess
+    from kam.users.models import User
+
+    process = SalesProcess.objects.get(is_default=True)
+    rows = [
+        _forecast_role(role, User.objects.get(username=ROLE_USERS[role]), process, repeat, raw_repeat)
+        for role in roles
+    ]
+    started = time.perf_counter()
+    wrong = summary.differences()
+    check_s = time.perf_counter() - started
+    started = time.perf_counter()
+    summary.rebuild()
+    rebuild_s = time.perf_counter() - started
+    return {
+        "roles": rows,
+        "summary": {
+            "rows": ForecastSummary.objects.count(),
+            "differences": len(wrong),
+            "check_s": round(check_s, 2),
+            "rebuild_s": round(rebuild_s, 2),
+        },
+    }
+
+
+def _timed(call, times: int):
+    """The result of `call()` and its median wall time in ms over `times` runs, after one warm-up run."""
+    import statistics
+
+    call()
+    walls = []
+    for _ in range(times):
+        started = time.perf_counter()
+        result = call()
+        walls.append(time.perf_counter() - started)
+    return result, round(statistics.median(walls) * 1000, 1)
+
+
+def _forecast_role(role: str, user, process, repeat: int, raw_repeat: int) -> dict:
+    from django.test import RequestFactory
+
+    from kam.pipeline import analytics, selectors
+    from kam.pipeline.filtersets import OpportunityFilterSet
+
+    fast, fast_ms = _timed(lambda: analytics.pipeline_forecast(user=user, process=process), repeat)
+    raw, raw_ms = _timed(
+        lambda: analytics.pipeline_forecast(user=user, process=process, use_summary=False), raw_repeat
+    )
+    request = RequestFactory().get("/pipeline/board/")
+    request.user = user
+    filterset = OpportunityFilterSet({}, queryset=selectors.opportunity_list(user=user), request=request)
+    narrowing = selectors.summary_narrowing(filterset)
+    sums, sums_ms = _timed(
+        lambda: selectors.column_totals(
+            process=process, opportunities=filterset.qs, user=user, narrowing=narrowing
+        ),
+        repeat,
+    )
+    raw_sums, raw_sums_ms = _timed(
+        lambda: selectors.column_totals(process=process, opportunities=filterset.qs), raw_repeat
+    )
+    return {
+        "user_role": role,
+        "username": user.username,
+        "open_deals": sum(row["count"] for _key, row in fast["months"]),
+        "summary_ms": fast_ms,
+        "raw_ms": raw_ms,
+        "speedup": round(raw_ms / fast_ms, 1) if fast_ms else None,
+        "identical": fast == raw,
+        "board_sums_summary_ms": sums_ms,
+        "board_sums_raw_ms": raw_sums_ms,
+        "board_sums_identical": sums == raw_sums,
+    }

@@ -184,7 +184,7 @@ def test_export_view_follows_the_list_page_filters(client, world):
     assert client.get(url).status_code == 302
 
 
-@pytest.mark.parametrize("kind", ["accounts", "contacts", "interactions"])
+@pytest.mark.parametrize("kind", ["accounts", "contacts", "interactions", "opportunities"])
 def test_exports_of_every_kind_render(client, world, kind):
     client.force_login(world.owner)
     response = client.get(reverse("imports:export", args=[kind]))

@@ -116,12 +116,17 @@ def test_backtest_weights_the_deals_open_at_the_quarter_start(world, process):
     start = timezone.make_aware(datetime.datetime(2026, 5, 1))
     Opportunity.objects.filter(pk__in=[won.pk, missed.pk]).update(created_at=start)
     StageTransition.objects.filter(opportunity__in=[won, missed]).update(moved_at=start)
-    won = services.opportunity_move(opportunity=won, to_stage=process.stages.get(code="S"), actor=world.owner,
-                                    reason="signed")
+    won = services.opportunity_move(
+        opportunity=won, to_stage=process.stages.get(code="S"), actor=world.owner, reason="signed"
+    )
     Opportunity.objects.filter(pk=won.pk).update(closed_on=datetime.date(2026, 8, 20))
     result = analytics.pipeline_forecast(user=world.owner, process=process)
-    rows = analytics.forecast_backtest(user=world.owner, process=process, today=datetime.date(2026, 11, 27),
-                                       calibrated=[c for _stage, c in result["calibration"]])
+    rows = analytics.forecast_backtest(
+        user=world.owner,
+        process=process,
+        today=datetime.date(2026, 11, 27),
+        calibrated=[c for _stage, c in result["calibration"]],
+    )
     assert [r.period for r in rows] == ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
     q3 = rows[-1]
     # at 1 July: the won deal was at C (50 %), the other at F (20 %)

@@ -55,6 +55,21 @@ def test_calibration_with_sample_sizes_and_fallback():
     ]
 
 
+def test_calibration_of_counted_deals_equals_one_by_one():
+    """The summary hands calibrate() one ClosedDeal per (outcome, furthest stage) with a count."""
+    counted = [ClosedDeal(7, True, 4), ClosedDeal(4, False, 6), ClosedDeal(1, False, 10)]
+    one_by_one = [ClosedDeal(7, True)] * 4 + [ClosedDeal(4, False)] * 6 + [ClosedDeal(1, False)] * 10
+    assert calibrate(counted, CONFIGURED, min_sample=10) == calibrate(one_by_one, CONFIGURED, min_sample=10)
+    assert [c.sample for c in calibrate(counted, CONFIGURED, min_sample=10)] == [20, 20, 10, 10, 10, 4, 4, 4]
+
+
+@given(st.lists(st.tuples(st.integers(0, 7), st.booleans(), st.integers(1, 5)), max_size=40))
+def test_counted_calibration_matches_expanded(raw):
+    counted = [ClosedDeal(r, w, n) for r, w, n in raw]
+    expanded = [ClosedDeal(r, w) for r, w, n in raw for _ in range(n)]
+    assert calibrate(counted, CONFIGURED) == calibrate(expanded, CONFIGURED)
+
+
 def test_backtest_errors():
     calibrated = [Decimal("0.2")] * 8
     rows = backtest(

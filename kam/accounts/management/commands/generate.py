@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kam.accounts.generate import generate
 from kam.core.request_context import request_id_scope
 from kam.pipeline.generate import generate_opportunities
+from kam.tiering.generate import generate_ledger
 
 
 class Command(BaseCommand):
@@ -22,6 +23,13 @@ class Command(BaseCommand):
             type=int,
             default=0,
             help="opportunities with stage histories on existing accounts (0)",
+        )
+        parser.add_argument(
+            "--transactions",
+            type=int,
+            default=0,
+            help="sales-ledger transactions on existing accounts, Pareto-skewed, with N/3 payments and N/50 "
+            "pieces of feedback; the monthly rollups are rebuilt at the end (0)",
         )
         parser.add_argument("--seed", type=int, default=1, help="random seed: same seed, same data (1)")
         parser.add_argument("--owners", type=int, default=20, help="generated members owning accounts (20)")
@@ -63,10 +71,26 @@ class Command(BaseCommand):
                     today=options["today"],
                     audit=not options["no_audit"],
                 )
+            with request_id_scope():
+                ledger = generate_ledger(
+                    transactions=options["transactions"],
+                    seed=options["seed"],
+                    today=options["today"],
+                    progress=not options["no_progress"] and options["verbosity"] > 0,
+                )
         except ValueError as error:
             raise CommandError(str(error)) from error
         if options["verbosity"] == 0:
             return
+        if ledger.rows:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Generated {ledger.transactions:,} transactions, {ledger.payments:,} payments and "
+                    f"{ledger.feedback:,} pieces of feedback in {ledger.seconds:.1f} s "
+                    f"({ledger.rows / ledger.seconds if ledger.seconds else 0:,.0f} rows/s), "
+                    "rollups included."
+                )
+            )
         if opportunities:
             self.stdout.write(
                 self.style.SUCCESS(f"Generated {opportunities:,} opportunities with their stage histories.")

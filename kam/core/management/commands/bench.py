@@ -21,8 +21,9 @@ def _sizes(text: str) -> list[int]:
 class Command(BaseCommand):
     help = (
         "Speed figures as JSON on stdout (progress on stderr): the account list page and /api/accounts/ "
-        "(requests/s, p50/p99 from wrk against gunicorn on 127.0.0.1) and import rows/s, on SQLite and "
-        "PostgreSQL, at each data size. See docs/benchmarks.md."
+        "(requests/s, p50/p99 from wrk against gunicorn on 127.0.0.1) and import rows/s at each account "
+        "size; the pipeline board and opportunity list (wrk) and the forecast with and without its "
+        "summary (in-process) at each opportunity size; on SQLite and PostgreSQL. See docs/benchmarks.md."
     )
 
     def add_arguments(self, parser):
@@ -35,7 +36,21 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
         parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
-        parser.add_argument("--only", default="list,api,import", help="any of list,api,import")
+        parser.add_argument(
+            "--only", default=",".join(bench.ALL_STEPS), help="any of " + ",".join(bench.ALL_STEPS)
+        )
+        parser.add_argument(
+            "--opportunity-sizes",
+            type=_sizes,
+            default=[200_000, 1_000_000],
+            help="opportunities for the pipeline steps (board, opportunities, forecast), e.g. 200000,1000000",
+        )
+        parser.add_argument(
+            "--opportunities-per-account",
+            type=int,
+            default=10,
+            help="pipeline databases get opportunities ÷ this many accounts (10)",
+        )
         parser.add_argument("--roles", default=",".join(bench.ROLES), help="any of " + ",".join(bench.ROLES))
         parser.add_argument(
             "--keep-data", action="store_true", help="keep the bench databases for the next run"
@@ -60,20 +75,32 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, help="also write the JSON document to this file")
         # Steps run by the bench itself in a subprocess against the bench database.
         parser.add_argument(
-            "--internal", choices=["status", "generate", "prepare", "import"], help=argparse.SUPPRESS
+            "--internal",
+            choices=["status", "generate", "opportunities", "prepare", "import", "forecast"],
+            help=argparse.SUPPRESS,
         )
+        parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+        parser.add_argument("--pages", default="accounts", help=argparse.SUPPRESS)
         parser.add_argument("--accounts", type=int, help=argparse.SUPPRESS)
         parser.add_argument("--interactions", type=int, help=argparse.SUPPRESS)
         parser.add_argument("--password", help=argparse.SUPPRESS)
         parser.add_argument("--rows", type=int, help=argparse.SUPPRESS)
+
+    def run_from_argv(self, argv):
+        """`kam bench tiering …` is the tiering recompute bench, with its own options (kam.tiering.bench)."""
+        if argv[2:3] == ["tiering"]:
+            from kam.tiering.bench import main
+
+            sys.exit(main(argv[3:]))
+        super().run_from_argv(argv)
 
     def handle(self, *args, **options):
         if options["internal"]:
             self.stdout.write(json.dumps(self.internal(options), ensure_ascii=False, default=str))
             return
         only = {part.strip() for part in options["only"].split(",") if part.strip()}
-        if not only or only - {"list", "api", "import"}:
-            raise CommandError("--only takes list, api and/or import")
+        if not only or only - set(bench.ALL_STEPS):
+            raise CommandError("--only takes " + ", ".join(bench.ALL_STEPS))
         roles = [part.strip() for part in options["roles"].split(",") if part.strip()]
         if not roles or set(roles) - set(bench.ROLES):
             raise CommandError("--roles takes " + ", ".join(bench.ROLES))
@@ -94,6 +121,8 @@ class Command(BaseCommand):
             interactions_per_account=options["interactions_per_account"],
             seed=options["seed"],
             import_rows=options["import_rows"],
+            opportunity_sizes=options["opportunity_sizes"],
+            opportunities_per_account=options["opportunities_per_account"],
             postgres_url=options["postgres_url"],
             sqlite_path=options["sqlite_path"].resolve(),
             explain=options["explain"],
@@ -120,8 +149,15 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 owners=options["owners"],
             )
+        if step == "opportunities":
+            return inside.opportunities_step(count=options["count"], seed=options["seed"])
         if step == "prepare":
             return inside.prepare(
-                owners=options["owners"], password=options["password"], explain=options["explain"]
+                owners=options["owners"],
+                password=options["password"],
+                explain=options["explain"],
+                pages=options["pages"],
             )
+        if step == "forecast":
+            return inside.forecast_step(roles=[r for r in options["roles"].split(",") if r])
         return inside.import_step(rows=options["rows"], seed=options["seed"], owners=options["owners"])

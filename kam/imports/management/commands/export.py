@@ -11,7 +11,10 @@ from kam.users.models import User
 
 
 class Command(BaseCommand):
-    help = "Export the accounts, contacts or contact log a user may see to CSV or XLSX (re-importable)."
+    help = (
+        "Export the accounts, contacts, contact log, opportunities or sales ledger (transactions, payments, "
+        "feedback) a user may see to CSV or XLSX (re-importable)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=ImportKind.values)

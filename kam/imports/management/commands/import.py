@@ -13,8 +13,10 @@ from kam.users.models import User
 
 class Command(BaseCommand):
     help = (
-        "Import accounts, contacts or contact-log entries from a CSV or XLSX file: every row is checked "
-        "first, and nothing is saved if one is wrong. Rows are matched on their code."
+        "Import accounts, contacts, contact-log entries, opportunities or the sales ledger (transactions, "
+        "payments, feedback) from a CSV or XLSX file: every row is checked first, and nothing is saved if "
+        "one is wrong. Rows are matched on their code (an opportunity on its number; ledger rows on the "
+        "account code and their order, invoice or feedback number)."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,586 @@
+"""The fast path of the import for the sales ledger: transactions, payments and customer feedback.
+
+Same page, same `kam import KIND FILE`, same located errors and all-or-nothing as every other kind — but
+built for files of millions of rows, where a model instance or an audit snapshot per row would take minutes:
+
+1. parse (`parse`): the file is read as a stream, in blocks of STAGE_ROWS rows; a block is checked column
+   by column (the parsers of `specs.COLUMNS`, in one pass per column where they have a vector form), its
+   account codes resolved against the accounts the user may change (one query per block on PostgreSQL,
+   per 900 codes on SQLite), its rows' cross-field rules applied, and the good rows are staged — COPY on
+   PostgreSQL, a prepared executemany on SQLite — into a temporary table. Progress goes to the job row
+   between blocks.
+2. plan (`resolve`): set-based checks on the staged rows — a number used twice in the file, which rows
+   match a saved record (re-import: update, or unchanged), how many are new — in a few SQL statements.
+3. write (in the import's one transaction): changed records are updated in one statement (refused if someone
+   saved them meanwhile), new ones inserted in one INSERT … SELECT sorted by the unique key, and the monthly
+   rollups (kam.tiering.rollups) take the new rows in one grouped upsert; the cells of changed rows are
+   recomputed. The audit log gets one entry per changed record (before/after) and one entry for the batch
+   of created records (what the job created, in which file) — a JSON snapshot per new ledger row would cost
+   more than the import itself, and the rows say what they are.
+"""
+
+import datetime
+from dataclasses import dataclass
+from itertools import compress, islice
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kam.accounts.models import Account
+from kam.audit.models import AuditAction
+from kam.audit.services import audit_bulk, snapshot
+from kam.imports.importers import CHUNK, Importer, StaleImportError, chunked
+from kam.imports.readers import Table
+from kam.imports.specs import OMIT, CellError
+from kam.tiering import rollups
+from kam.tiering.models import UNPAID_MONTH, Feedback, Payment, Transaction
+from kam.tiering.services import feedback_number
+
+STAGING = "kam_ledger_staging"
+MATCHES = "kam_ledger_matches"
+#: Rows checked, staged and reported as progress at a time.
+STAGE_ROWS = 20_000
+WORK_MEM = "256MB"
+REQUIRED = _("a value is required.")
+
+
+@dataclass(frozen=True)
+class StagedRows:
+    """The rows of a file that passed the cell checks, waiting in the staging table."""
+
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+
+class LedgerImporter(Importer):
+    """Stages, checks and writes one ledger kind set-based; subclasses say how a row becomes staged."""
+
+    #: Model fields stored from the file, after the account and the number (the staging table's columns too).
+    fields: tuple[str, ...]
+    #: Staging-only columns the rollup reads (name, SQL type).
+    extras: tuple[tuple[str, str], ...]
+    #: The rollup's source columns, as a SELECT list over the staging table.
+    rollup_columns: str
+    #: Columns that must have a value (beyond those whose parser already says so).
+    required_keys: tuple[str, ...] = ()
+
+    def __init__(self, *, actor):
+        super().__init__(actor=actor)
+        self.accounts: dict[str, int | None] = {}
+        #: The accounts of the staged rows (for the batch's audit entry).
+        self.account_ids: set[int] = set()
+        self.staged = 0
+        self.matched = 0
+        self.changed = 0
+        self.postgres = connection.vendor == "postgresql"
+
+    @property
+    def created_count(self) -> int:
+        return self.staged - self.matched
+
+    @property
+    def updated_count(self) -> int:
+        return self.changed
+
+    # Step 1: cells, accounts, staging ---------------------------------------------------------------
+
+    def finish(self, line: int, values: dict) -> tuple | None:
+        """The staged tuple after (line, account_id): (number, *fields, *extras), or None after an error."""
+        raise NotImplementedError
+
+    def parse(self, table: Table, progress) -> StagedRows:
+        mapped = self.map_header(table)
+        if self.errors:
+            return StagedRows(0)
+        self.create_staging()
+        cells = [(index, column.parse, column.key) for index, column in mapped]
+        unnamed = [index for index, name in enumerate(table.header) if not name]
+        width = len(table.header)
+        seen = 0
+        while block := list(islice(table.rows, STAGE_ROWS)):
+            self.stage(self.parse_block(block, cells, width, unnamed))
+            seen += len(block)
+            progress(seen)
+        if not seen:
+            progress(0)
+        return StagedRows(seen)
+
+    def parse_block(self, block: list[tuple[int, list]], cells: list, width: int, unnamed: list) -> tuple:
+        """The block's rows without a bad cell, as (row numbers, {column key: values}); bad cells are errors.
+
+        Column by column when every row has the header's width: a column's vector parser (specs) reads it
+        in one pass, or, if it returns None, the column's parser reads it cell by cell. Ragged rows and
+        cells under no header are read row by row.
+        """
+        numbers = [number for number, _raw in block]
+        raws = [raw for _number, raw in block]
+        if unnamed or set(map(len, raws)) != {width}:
+            rows = [(number, self.parse_cells(number, raw, cells, width, unnamed)) for number, raw in block]
+            rows = [(number, values) for number, values in rows if values is not None]
+            keys = [key for _index, _parse, key in cells]
+            return [number for number, _values in rows], {
+                key: [values[key] for _number, values in rows] for key in keys
+            }
+        table = list(zip(*raws, strict=True))
+        columns, bad = {}, set()
+        for index, parse, key in cells:
+            many = getattr(parse, "many", None)
+            values = many(table[index]) if many is not None else None
+            if values is None:
+                values = []
+                for number, cell in zip(numbers, table[index], strict=True):
+                    try:
+                        values.append(parse(cell))
+                    except CellError as problem:
+                        self.error(number, key, problem.message)
+                        bad.add(number)
+                        values.append(None)
+            columns[key] = values
+        if bad:
+            keep = [number not in bad for number in numbers]
+            numbers = list(compress(numbers, keep))
+            columns = {key: list(compress(values, keep)) for key, values in columns.items()}
+        return numbers, columns
+
+    def parse_cells(self, number: int, raw: list, cells: list, width: int, unnamed: list) -> dict | None:
+        """One row cell by cell, each bad cell a located error; None if the row has one."""
+        errors_before = self.errors.count
+        values = {}
+        size = len(raw)
+        for index, parse, key in cells:
+            try:
+                values[key] = parse(raw[index] if index < size else "")
+            except CellError as problem:
+                self.error(number, key, problem.message)
+        if size > width or unnamed:
+            self._check_unnamed_cells(number, raw, [*unnamed, *range(width, size)])
+        return values if self.errors.count == errors_before else None
+
+    def stage(self, parsed: tuple) -> None:
+        """Resolve the rows' account codes and required cells, finish them, stage the good ones."""
+        numbers, columns = parsed
+        if not numbers:
+            return
+        codes = columns["account_code"]
+        self.load_accounts(set(codes))
+        account_ids = list(map(self.accounts.get, codes))
+        keep = [True] * len(numbers)
+        for position in [i for i, account_id in enumerate(account_ids) if account_id is None]:
+            message = _("there is no account with code “%(code)s” that you may change.") % {
+                "code": codes[position]
+            }
+            self.error(numbers[position], "account_code", message)
+            keep[position] = False
+        for key in self.required_keys:
+            values = columns.get(key) or [None] * len(numbers)
+            if None in values:
+                for position in [i for i, value in enumerate(values) if value is None]:
+                    self.error(numbers[position], key, REQUIRED)
+                    keep[position] = False
+        if not all(keep):
+            numbers, account_ids = list(compress(numbers, keep)), list(compress(account_ids, keep))
+            columns = {key: list(compress(values, keep)) for key, values in columns.items()}
+        rows = self.finish_many(numbers, account_ids, columns)
+        self.account_ids.update(account_ids)
+        if rows:  # staged even after an error elsewhere, so that numbers used twice are reported too
+            self.write_staging(rows)
+        self.staged += len(rows)
+
+    def finish_many(self, numbers: list[int], account_ids: list[int], columns: dict) -> list[tuple]:
+        """The staged tuples (line, account_id, number, *fields, *extras) of rows that pass `finish`."""
+        keys = list(columns)
+        rows = []
+        for line, account_id, *values in zip(numbers, account_ids, *columns.values(), strict=True):
+            staged = self.finish(line, dict(zip(keys, values, strict=True)))
+            if staged is not None:
+                rows.append((line, account_id, *staged))
+        return rows
+
+    def load_accounts(self, codes: set[str]) -> None:
+        """code → id of the accounts the user may change, for the codes not looked up yet (None: no such).
+
+        PostgreSQL gets each chunk's codes as one array parameter (a 20,000-item IN list costs more to
+        send than to answer); SQLite allows at most 999 parameters per query.
+        """
+        new = sorted(codes - self.accounts.keys())
+        scope = Account.objects.restrict(self.actor, "change")
+        for part in [new] if self.postgres else chunked(new, CHUNK):
+            if not part:
+                continue
+            where = RawSQL("code = ANY(%s)", (part,), BooleanField()) if self.postgres else Q(code__in=part)
+            found = dict(scope.filter(where).values_list("code", "pk"))
+            self.accounts.update({code: found.get(code) for code in part})
+
+    def staging_columns(self) -> list[tuple[str, str]]:
+        fields = [self.model._meta.get_field(name) for name in (self.code_field, *self.fields)]
+        return [
+            ("line", "integer"),
+            ("account_id", "bigint"),
+            *[(f.column if f.name != self.code_field else "number", f.db_type(connection)) for f in fields],
+            *self.extras,
+        ]
+
+    def create_staging(self) -> None:
+        columns = ", ".join(f"{name} {kind}" for name, kind in self.staging_columns())
+        with connection.cursor() as cursor:
+            self.drop_temporary(cursor)
+            cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} ({columns})", [])
+
+    def write_staging(self, rows: list[tuple]) -> None:
+        names = ", ".join(name for name, _kind in self.staging_columns())
+        with connection.cursor() as cursor:
+            if self.postgres:
+                with (
+                    connection.wrap_database_errors,
+                    cursor.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN") as copy,
+                ):
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                placeholders = ", ".join(["%s"] * len(rows[0]))
+                cursor.executemany(f"INSERT INTO {STAGING} ({names}) VALUES ({placeholders})", rows)
+
+    @staticmethod
+    def drop_temporary(cursor) -> None:
+        for table in (STAGING, MATCHES):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}", [])
+
+    def close(self) -> None:
+        with connection.cursor() as cursor:
+            self.drop_temporary(cursor)
+
+    # Step 2: set-based checks -------------------------------------------------------------------
+
+    def plan(self, rows: StagedRows) -> None:
+        if self.staged:
+            with transaction.atomic():
+                self.set_work_mem()
+                self.resolve(rows)
+
+    def set_work_mem(self) -> None:
+        """PostgreSQL: room to sort and group a file's rows in memory, for this transaction only.
+
+        The default (4 MB) makes the grouping of a million staged rows spill to disk in batches.
+        """
+        if self.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'", [])
+
+    def resolve(self, rows: StagedRows) -> None:
+        """Numbers used twice in the file; then which rows match saved records and which of those change."""
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        number = connection.ops.quote_name(self.model._meta.get_field(self.code_field).column)
+        with connection.cursor() as cursor:
+            if self.postgres:
+                cursor.execute(f"ANALYZE {STAGING}", [])
+            cursor.execute(
+                f"SELECT s.line, s.number, d.first FROM {STAGING} AS s JOIN ("
+                f"SELECT account_id, number, MIN(line) AS first FROM {STAGING} GROUP BY account_id, number "
+                f"HAVING COUNT(*) > 1) AS d ON d.account_id = s.account_id AND d.number = s.number "
+                f"WHERE s.line <> d.first ORDER BY s.line",
+                [],
+            )
+            for line, code, first in cursor.fetchall():
+                self.error(line, self.code_field, self.duplicate_message % {"code": code, "row": first})
+            if self.errors:  # the file will not be saved: no need to match it
+                return
+            differs = " OR ".join(
+                f"t.{c} {'IS DISTINCT FROM' if self.postgres else 'IS NOT'} s.{c}"
+                for c in (self.model._meta.get_field(name).column for name in self.fields)
+            )
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {MATCHES} AS "
+                f"SELECT s.line AS line, t.id AS id, t.version AS version, "
+                f"CASE WHEN {differs} THEN 1 ELSE 0 END AS changed FROM {STAGING} AS s JOIN {table} AS t "
+                f"ON t.account_id = s.account_id AND t.{number} = s.number",
+                [],
+            )
+            cursor.execute(f"SELECT COUNT(*), COALESCE(SUM(changed), 0) FROM {MATCHES}", [])
+            self.matched, self.changed = cursor.fetchone()
+            self.unchanged = self.matched - self.changed
+            if self.matched:
+                cursor.execute(f"CREATE INDEX {MATCHES}_line ON {MATCHES} (line)", [])
+
+    # Step 3: write (inside the caller's transaction) -----------------------------------------------
+
+    def new_rows_filter(self) -> str:
+        return f"NOT EXISTS (SELECT 1 FROM {MATCHES} AS m WHERE m.line = s.line)" if self.matched else "TRUE"
+
+    @property
+    def now(self):
+        """The write's timestamp, as the database stores it (updated_at of every row written)."""
+        return connection.ops.adapt_datetimefield_value(timezone.now())
+
+    def write(self) -> None:
+        rollup = rollups.ROLLUPS[self.kind]
+        self.set_work_mem()
+        befores = self.update_changed()
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        fields = [self.model._meta.get_field(name) for name in (self.code_field, *self.fields)]
+        target = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        source = ", ".join(["s.number", *(f"s.{f.column}" for f in fields[1:])])
+        new = self.new_rows_filter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (account_id, {target}, version, updated_at) "
+                f"SELECT s.account_id, {source}, 1, %s FROM {STAGING} AS s WHERE {new} "
+                "ORDER BY s.account_id, s.number",
+                [self.now],
+            )
+        rollup.add(f"SELECT {self.rollup_columns} FROM {STAGING} AS s WHERE {new}")
+        if befores:
+            afters = self.read_back(list(befores))
+            cells = {rollups.cell_of(self.kind, record) for record in (*befores.values(), *afters.values())}
+            rollup.refresh(cells)
+            audit_bulk(
+                instances=[afters[pk] for pk in befores],
+                actor=self.actor,
+                action=AuditAction.UPDATE,
+                befores=[snapshot(record) for record in befores.values()],
+                afters=[snapshot(afters[pk]) for pk in befores],
+            )
+        self.audit_batch()
+
+    def read_back(self, ids: list[int]) -> dict:
+        records = {}
+        for part in chunked(ids, CHUNK):
+            records.update({record.pk: record for record in self.model._base_manager.filter(pk__in=part)})
+        return records
+
+    def update_changed(self) -> dict:
+        """Apply the file to the records it changes; their state before, by id. Stale versions are refused."""
+        if not self.changed:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {MATCHES} WHERE changed = 1 ORDER BY id", [])
+            befores = self.read_back([row[0] for row in cursor.fetchall()])
+            table = connection.ops.quote_name(self.model._meta.db_table)
+            columns = [self.model._meta.get_field(name).column for name in self.fields]
+            assignments = ", ".join(f"{c} = s.{c}" for c in columns)
+            cursor.execute(
+                f"UPDATE {table} SET {assignments}, version = {table}.version + 1, updated_at = %s "
+                f"FROM {STAGING} AS s JOIN {MATCHES} AS m ON m.line = s.line "
+                f"WHERE m.changed = 1 AND {table}.id = m.id AND {table}.version = m.version",
+                [self.now],
+            )
+            if cursor.rowcount != self.changed or len(befores) != self.changed:
+                raise StaleImportError
+        return befores
+
+    def audit_batch(self) -> None:
+        """One audit entry for the records this import created (the job says from which file, by whom)."""
+        if not self.created_count or self.job is None:
+            return
+        summary = {
+            "kind": self.kind,
+            "file_name": self.job.file_name,
+            "created": self.created_count,
+            "updated": self.updated_count,
+            "unchanged": self.unchanged,
+            "accounts": len(self.account_ids),
+        }
+        audit_bulk(instances=[self.job], actor=self.actor, action=AuditAction.CREATE, afters=[summary])
+
+
+def _magnitudes(*values):
+    return [None if value is None else -value for value in values]
+
+
+class TransactionImporter(LedgerImporter):
+    """Orders and returns. A return's numbers may be written negative, as ERPs do; they are stored as
+    magnitudes with the return flag. A negative number on a row that is not a return is an error."""
+
+    kind = "transactions"
+    model = Transaction
+    code_field = "order_no"
+    duplicate_message = _("the order no. “%(code)s” of this account is already used on row %(row)s.")
+    fields = ("ordered_on", "product", "quantity", "amount", "margin", "is_return")
+    extras = (("month", "date"), ("day", "integer"))
+    rollup_columns = "account_id, month, day, amount, margin, is_return"
+    required_keys = ("ordered_on",)
+
+    def finish_many(self, numbers: list[int], account_ids: list[int], columns: dict) -> list[tuple]:
+        """Plain sales (the bulk of a ledger) in one pass; returns and anything unusual through `finish`."""
+        count = len(numbers)
+        blank = [None] * count
+        get = columns.get
+        dates = columns["ordered_on"]
+        # each distinct date once: its stored form (SQLite takes text faster than dates), its month, its day
+        adapt = connection.ops.adapt_datefield_value
+        stored = {day: (adapt(day), adapt(day.replace(day=1)), day.day) for day in set(dates)}
+        keys = list(columns)
+        rows = []
+        lines = zip(
+            numbers, account_ids, columns["order_no"], dates, get("product", [""] * count),
+            get("quantity", blank), get("amount", blank), get("cost", blank), get("gross_margin", blank),
+            get("returned", blank), get("returned_amount", blank), zip(*columns.values(), strict=True),
+            strict=True,
+        )  # fmt: skip
+        for (
+            line,
+            account_id,
+            number,
+            day,
+            product,
+            quantity,
+            amount,
+            cost,
+            margin,
+            returned,
+            refund,
+            values,
+        ) in lines:
+            if (
+                returned is not True
+                and not refund
+                and amount is not None
+                and amount >= 0
+                and (quantity is None or quantity >= 0)
+                and (cost is None or (cost >= 0 and margin is None))
+                and (margin is None or margin <= amount)
+            ):
+                margin = amount - cost if cost is not None else margin
+                when, month, day_of_month = stored[day]
+                rows.append(
+                    (
+                        line,
+                        account_id,
+                        number,
+                        when,
+                        product,
+                        quantity,
+                        amount,
+                        margin,
+                        False,
+                        month,
+                        day_of_month,
+                    )
+                )
+            else:
+                staged = self.finish(line, dict(zip(keys, values, strict=True)))
+                if staged is not None:
+                    rows.append((line, account_id, *staged))
+        return rows
+
+    def finish(self, line: int, values: dict) -> tuple | None:
+        error, before = self.error, self.errors.count
+        amount, quantity = values.get("amount"), values.get("quantity")
+        cost, margin, refund = values.get("cost"), values.get("gross_margin"), values.get("returned_amount")
+        returned = values.get("returned")
+        if returned is None or returned is OMIT:  # blank: a return if it says what was returned
+            returned = bool(refund)
+        if returned:
+            if any(value is not None and value < 0 for value in (amount, quantity, refund)):
+                amount, quantity, cost, margin, refund = _magnitudes(amount, quantity, cost, margin, refund)
+            for key, value in (("quantity", quantity), ("amount", amount), ("returned_amount", refund)):
+                if value is not None and value < 0:
+                    error(line, key, _("write the numbers of a return all negative or all positive."))
+            if refund is not None:
+                if amount is None:
+                    amount = refund
+                elif refund != amount:
+                    error(
+                        line, "returned_amount", _("a return's returned amount is its amount; they differ.")
+                    )
+        else:
+            if refund:
+                error(
+                    line,
+                    "returned_amount",
+                    _("only a return has a returned amount: set “returned” to yes, or clear this cell."),
+                )
+            if quantity is not None and quantity < 0:
+                error(
+                    line,
+                    "quantity",
+                    _("a negative quantity is only allowed on a return: set “returned” to yes."),
+                )
+            if amount is not None and amount < 0:
+                error(
+                    line, "amount", _("a negative amount is only allowed on a return: set “returned” to yes.")
+                )
+        if amount is None:
+            error(line, "amount", REQUIRED)
+        elif cost is not None:
+            if cost < 0:
+                error(line, "cost", _("the cost cannot be negative."))
+            elif margin is not None and margin != amount - cost:
+                error(line, "gross_margin", _("the gross margin is not the amount minus the cost."))
+            margin = amount - cost
+        elif margin is not None and margin > amount:
+            error(
+                line,
+                "gross_margin",
+                _("the gross margin cannot exceed the amount (the cost is not negative)."),
+            )
+        if self.errors.count != before:
+            return None
+        day: datetime.date = values["ordered_on"]
+        return (
+            values["order_no"],
+            day,
+            values.get("product", ""),
+            quantity,
+            amount,
+            margin,
+            returned,
+            day.replace(day=1),
+            day.day,
+        )
+
+
+class PaymentImporter(LedgerImporter):
+    kind = "payments"
+    model = Payment
+    code_field = "invoice_no"
+    duplicate_message = _("the invoice no. “%(code)s” of this account is already used on row %(row)s.")
+    fields = ("invoiced_on", "due_on", "paid_on", "amount")
+    extras = (("invoice_month", "date"), ("paid_month", "date"), ("days", "integer"))
+    rollup_columns = "account_id, invoice_month, paid_month, amount, days"
+    required_keys = ("invoiced_on", "amount")
+
+    def finish(self, line: int, values: dict) -> tuple | None:
+        invoiced, due, paid = values["invoiced_on"], values.get("due_on"), values.get("paid_on")
+        amount = values["amount"]
+        before = self.errors.count
+        if amount < 0:
+            self.error(line, "amount", _("the amount cannot be negative."))
+        if due is not None and due < invoiced:
+            self.error(line, "due_on", _("the due date is before the invoice date."))
+        if self.errors.count != before:
+            return None
+        return (
+            values["invoice_no"],
+            invoiced,
+            due,
+            paid,
+            amount,
+            invoiced.replace(day=1),
+            paid.replace(day=1) if paid is not None else UNPAID_MONTH,
+            (paid - invoiced).days if paid is not None else 0,
+        )
+
+
+class FeedbackImporter(LedgerImporter):
+    kind = "feedback"
+    model = Feedback
+    code_field = "number"
+    duplicate_message = _("the number “%(code)s” of this account is already used on row %(row)s.")
+    fields = ("kind", "received_on", "text")
+    extras = (("month", "date"),)
+    rollup_columns = "account_id, month, kind"
+    required_keys = ("received_on",)
+
+    def finish(self, line: int, values: dict) -> tuple | None:
+        day, kind, text = values["received_on"], values["kind"], values["text"]
+        return (values.get("number") or feedback_number(day, kind, text), kind, day, text, day.replace(day=1))
+
+
+LEDGER_IMPORTERS: dict[str, type[LedgerImporter]] = {
+    importer.kind: importer for importer in (TransactionImporter, PaymentImporter, FeedbackImporter)
+}

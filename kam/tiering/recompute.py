@@ -1,0 +1,541 @@
+"""A tiering run's work: feed the scorecard from the monthly rollups, score, and write the results back.
+
+Speed is the point of this module (100,000 accounts over 10M transactions in about a second): the
+database sums each rollup per account in one grouped query (never reading the ledger itself); NumPy
+applies the indicator definitions, the Pareto analysis, the pyramid, the scores and the tiers to whole
+columns (population.py, pareto.py, pyramid.py, scorecard.py — pure, with exact tests); the results go back
+in one COPY (PostgreSQL) or one executemany (SQLite), and only accounts whose tier changed are updated,
+audited and given a TierChange. The service (services.run_execute) owns the transaction and the status.
+"""
+
+import datetime
+import json
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import connection
+
+from kam.accounts.models import Account
+from kam.audit.models import AuditAction
+from kam.audit.services import audit_bulk
+from kam.core import bulk
+from kam.pipeline.models import Opportunity, Stage
+from kam.tiering import pareto as pareto_module
+from kam.tiering import population, pyramid, scorecard
+from kam.tiering.indicators import Period, add_months
+from kam.tiering.models import (
+    FeedbackMonth,
+    PaymentMonth,
+    TierChange,
+    TieringRun,
+    TierResult,
+    TransactionMonth,
+)
+
+#: "No value" in a result's packed values.
+MISSING = np.iinfo(np.int64).min
+EPOCH = datetime.date(1970, 1, 1)
+#: Accounts per IN (…) list (SQLite allows 999 parameters).
+CHUNK = 900
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _date(value: datetime.date) -> str:
+    """A date literal (the values come from date objects, never from user text)."""
+    return f"DATE '{value.isoformat()}'" if _postgres() else f"'{value.isoformat()}'"
+
+
+def _day_number(column: str) -> str:
+    """Days since 1970-01-01 of a date column."""
+    if _postgres():
+        return f"({column} - DATE '1970-01-01')"
+    return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+#: PostgreSQL's binary COPY: signature, flags and header-extension length; the trailer is a field count of -1.
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
+COPY_TRAILER = b"\xff\xff"
+
+
+def _fetch(sql: str, width: int) -> np.ndarray:
+    """The rows of `sql` — `width` integer columns, never NULL — as an int64 matrix.
+
+    PostgreSQL sends them as a binary COPY with every column cast to bigint: each row then has the same
+    layout (field count, and per field its length and 8 bytes), which NumPy reads in one pass instead of
+    Python building an int object per cell (100,000 × 15 of them cost more than the query).
+    """
+    if not _postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [])
+            rows = cursor.fetchall()
+        return np.array(rows, dtype=np.int64).reshape(len(rows), width)
+    layout = _binary_row(width)
+    columns = ", ".join(f"CAST(c{i} AS BIGINT)" for i in range(width))
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY (SELECT {columns} FROM ({sql}) AS q(" + ", ".join(f"c{i}" for i in range(width)) + ")) "
+            "TO STDOUT (FORMAT BINARY)"
+        ) as copy,
+    ):
+        data = b"".join(bytes(block) for block in copy)
+    body = data[len(COPY_HEADER) : -len(COPY_TRAILER)]
+    rows = np.frombuffer(body, dtype=layout)
+    if not len(rows):
+        return np.zeros((0, width), dtype=np.int64)
+    return np.stack([rows[f"v{i}"].astype(np.int64) for i in range(width)], axis=1)
+
+
+def _binary_row(width: int) -> np.dtype:
+    """A binary COPY row of `width` non-null bigint fields."""
+    fields = [("count", ">i2")]
+    for i in range(width):
+        fields += [(f"l{i}", ">i4"), (f"v{i}", ">i8")]
+    return np.dtype(fields)
+
+
+def periods(as_of: datetime.date, months: int) -> tuple[Period, datetime.date]:
+    """The scored period (the `months` whole months up to the as-of date) and the first month before it
+    that revenue growth compares with (as many months)."""
+    period = Period.rolling(as_of, months)
+    return period, add_months(period.since, -months)
+
+
+def _transaction_sql(period: Period) -> str:
+    """The period's transaction rollups summed per account: plain aggregates over its months only."""
+    day = _day_number("month")
+    return f"""
+        SELECT account_id, SUM(orders), SUM(sales), COALESCE(MAX(max_sale), 0),
+          SUM(CASE WHEN orders > 0 THEN 1 ELSE 0 END), SUM(returned), SUM(margin), SUM(margin_base),
+          SUM(costed), SUM(order_days),
+          COALESCE(MIN(CASE WHEN orders > 0 THEN {day} + first_day - 1 END), 0),
+          COALESCE(MAX(CASE WHEN orders > 0 THEN {day} + last_day - 1 END), 0)
+        FROM {_table(TransactionMonth)}
+        WHERE month >= {_date(period.since)} AND month <= {_date(period.until)} GROUP BY account_id"""
+
+
+TRANSACTION_COLUMNS = (
+    "orders", "sales", "max_sale", "max_sale_present", "returned", "margin", "margin_base", "costed",
+    "order_days", "first_day", "last_day",
+)  # fmt: skip
+
+
+def _transaction_scan_sql(period: Period, previous: datetime.date) -> str:
+    """PostgreSQL: the period's sums, the previous period's revenue and the first order ever in one scan of
+    every month up to the period's end (measured 1.38 s against 1.61 s for the three queries below at 10M
+    transactions; SQLite is the other way round: 4.2 s against 1.6 s, as CASE costs it more per row)."""
+    since, until = _date(period.since), _date(period.until)
+    inside = f"month >= {since}"
+    day = _day_number("month")
+    return f"""
+        SELECT account_id,
+          SUM(CASE WHEN {inside} THEN orders ELSE 0 END),
+          SUM(CASE WHEN {inside} THEN sales ELSE 0 END),
+          COALESCE(MAX(CASE WHEN {inside} THEN max_sale END), 0),
+          SUM(CASE WHEN {inside} AND orders > 0 THEN 1 ELSE 0 END),
+          SUM(CASE WHEN {inside} THEN returned ELSE 0 END),
+          SUM(CASE WHEN {inside} THEN margin ELSE 0 END),
+          SUM(CASE WHEN {inside} THEN margin_base ELSE 0 END),
+          SUM(CASE WHEN {inside} THEN costed ELSE 0 END),
+          SUM(CASE WHEN {inside} THEN order_days ELSE 0 END),
+          COALESCE(MIN(CASE WHEN {inside} AND orders > 0 THEN {day} + first_day - 1 END), 0),
+          COALESCE(MAX(CASE WHEN {inside} AND orders > 0 THEN {day} + last_day - 1 END), 0),
+          COALESCE(MIN(CASE WHEN orders > 0 THEN {day} + first_day - 1 END), 0),
+          SUM(orders),
+          SUM(CASE WHEN month >= {_date(previous)} AND month < {since} THEN sales - returned ELSE 0 END)
+        FROM {_table(TransactionMonth)} WHERE month <= {until} GROUP BY account_id"""
+
+
+def _previous_sql(period: Period, previous: datetime.date) -> str:
+    """Revenue of the months before the period (growth compares with it)."""
+    return f"""
+        SELECT account_id, SUM(sales - returned) FROM {_table(TransactionMonth)}
+        WHERE month >= {_date(previous)} AND month < {_date(period.since)} GROUP BY account_id"""
+
+
+def _first_order_sql(period: Period) -> str:
+    """SQLite: the first order ever up to the period's end (tenure). Every month of the account is read, so
+    the query has one cheap aggregate: first_day comes from the row of MIN(month) (SQLite's documented rule
+    for a bare column beside a single min()), which spares a date conversion per row; the month comes back
+    as text and is converted once per account."""
+    return f"""
+        SELECT account_id, MIN(month), first_day FROM {_table(TransactionMonth)}
+        WHERE orders > 0 AND month <= {_date(period.until)} GROUP BY account_id"""
+
+
+def _first_orders(period: Period) -> np.ndarray:
+    """(account, day number of its first order, 1) per account that ever ordered (SQLite)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_first_order_sql(period), [])
+        rows = cursor.fetchall()
+    if not rows:
+        return np.zeros((0, 3), dtype=np.int64)
+    accounts, months, days = zip(*rows, strict=True)
+    first = np.array(months, dtype="datetime64[D]").astype(np.int64) + np.array(days, dtype=np.int64) - 1
+    return np.stack([np.array(accounts, dtype=np.int64), first, np.ones(len(rows), dtype=np.int64)], axis=1)
+
+
+def _payment_sql(period: Period) -> str:
+    since, until = _date(period.since), _date(period.until)
+    paid = f"paid_month >= {since} AND paid_month <= {until}"
+    return f"""
+        SELECT account_id,
+          SUM(CASE WHEN {paid} THEN payments ELSE 0 END),
+          SUM(CASE WHEN {paid} THEN days ELSE 0 END),
+          SUM(CASE WHEN invoice_month >= {since} THEN amount ELSE 0 END),
+          SUM(CASE WHEN invoice_month >= {since} AND paid_month > {until} THEN amount ELSE 0 END)
+        FROM {_table(PaymentMonth)} WHERE invoice_month <= {until} AND paid_month >= {since}
+        GROUP BY account_id"""
+
+
+def _feedback_sql(period: Period) -> str:
+    return f"""
+        SELECT account_id, SUM(praise), SUM(complaints), SUM(suggestions) FROM {_table(FeedbackMonth)}
+        WHERE month >= {_date(period.since)} AND month <= {_date(period.until)} GROUP BY account_id"""
+
+
+def _opportunity_sql() -> str:
+    return f"""
+        SELECT o.account_id, COUNT(*),
+          SUM(CAST(ROUND(o.amount * 100) AS BIGINT) * CAST(ROUND(s.probability * 100) AS BIGINT))
+        FROM {_table(Opportunity)} AS o JOIN {_table(Stage)} AS s ON s.id = o.stage_id
+        WHERE o.status = 'open' GROUP BY o.account_id"""
+
+
+def _account_sql() -> str:
+    def cents(column):
+        known = f"CASE WHEN {column} IS NULL THEN 0 ELSE 1 END"
+        return f"COALESCE(CAST(ROUND({column} * 100) AS BIGINT), 0), {known}"
+
+    tier = " ".join(f"WHEN '{tier}' THEN {code}" for tier, code in scorecard.TIER_RANK.items() if tier)
+    return (
+        f"SELECT id, CASE tier {tier} ELSE 0 END, {cents('annual_revenue')}, {cents('registered_capital')} "
+        f"FROM {_table(Account)} ORDER BY id"
+    )
+
+
+@dataclass
+class Population:
+    """Every account (by id, ascending), its tier now (a TIER_RANK code) and the per-account rollup sums."""
+
+    ids: np.ndarray
+    tiers: np.ndarray
+    columns: population.Columns
+
+
+def load_population(period: Period, previous: datetime.date) -> Population:
+    """All accounts and their rollup sums for `period` (and revenue since `previous`), in seven queries."""
+    accounts = _fetch(_account_sql(), 6)
+    ids = accounts[:, 0].copy()
+    data = {name: np.zeros(len(ids), dtype=np.int64) for name in population.COLUMNS}
+    for offset, name in enumerate(
+        ("annual_revenue", "annual_revenue_present", "registered_capital", "registered_capital_present"),
+        start=2,
+    ):
+        data[name] = accounts[:, offset].copy()
+    if _postgres():
+        transactions = [
+            (
+                _transaction_scan_sql(period, previous),
+                (*TRANSACTION_COLUMNS, "first_ever", "first_ever_present", "previous_revenue"),
+            )
+        ]
+    else:
+        transactions = [
+            (_transaction_sql(period), TRANSACTION_COLUMNS),
+            (_previous_sql(period, previous), ("previous_revenue",)),
+            (_first_orders, ("first_ever", "first_ever_present")),
+        ]
+    blocks = (
+        *transactions,
+        (_payment_sql(period), ("paid", "paid_days", "invoiced", "unpaid")),
+        (_feedback_sql(period), ("praise", "complaints", "suggestions")),
+        (_opportunity_sql(), ("open_opportunities", "expected_raw")),
+    )
+    for sql, names in blocks:
+        block = sql(period) if callable(sql) else _fetch(sql, len(names) + 1)
+        if not len(block) or not len(ids):
+            continue
+        found = np.searchsorted(ids, block[:, 0])
+        keep = (found < len(ids)) & (
+            ids[np.minimum(found, len(ids) - 1)] == block[:, 0]
+        )  # rows of gone accounts
+        for offset, name in enumerate(names, start=1):
+            data[name][found[keep]] = block[keep, offset]
+    return Population(ids=ids, tiers=accounts[:, 1].astype(np.int8), columns=population.Columns(data))
+
+
+@dataclass
+class Outcome:
+    """What a run computed, before it is written."""
+
+    keys: list[str]
+    ids: np.ndarray
+    old: np.ndarray  # tier codes now (0–3)
+    new: np.ndarray  # tier codes of this run
+    values: np.ndarray  # n × k, MISSING where absent
+    points: np.ndarray  # n × k
+    scores: scorecard.Scores
+    revenue: np.ndarray
+    profit: np.ndarray
+    profit_present: np.ndarray
+    layers: np.ndarray
+    summary: dict = field(default_factory=dict)
+
+
+def compute(config: dict, loaded: Population, *, as_of: datetime.date) -> Outcome:
+    """Indicators, scores, tiers, the pyramid and the Pareto analysis of every account (pure NumPy)."""
+    measures = population.indicators(loaded.columns, as_of_day=(as_of - EPOCH).days)
+    scores = scorecard.score(config, measures)
+    keys = [key for _p, key, _pw, _w in scorecard.weighted_indicators(config)]
+    n = len(loaded.ids)
+    values = np.full((n, len(keys)), MISSING, dtype=np.int64)
+    points = np.zeros((n, len(keys)), dtype=np.int64)
+    for column, key in enumerate(keys):
+        value, present = measures[key]
+        values[present, column] = value[present]
+        points[:, column] = scores.points[key]
+    new = scorecard.tier_codes(scores.total, rule=config["tier_rule"], cutoffs=config["tier_cutoffs"])
+    old = loaded.tiers
+    revenue = measures["revenue"][0]
+    profit, profit_present = measures["profit"]
+    value = revenue if config["value_measure"] == "revenue" else np.where(profit_present, profit, 0)
+    layers = pyramid.layer_codes(value, rule=config["pyramid_rule"], cutoffs=config["pyramid_cutoffs"])
+    outcome = Outcome(
+        keys, loaded.ids, old, new, values, points, scores, revenue, profit, profit_present, layers
+    )
+    outcome.summary = {
+        "pareto": {
+            "revenue": pareto_module.pareto(revenue).as_dict(),
+            "profit": pareto_module.pareto(profit[profit_present]).as_dict(),
+        },
+        "pyramid": [
+            {"layer": layer.layer, "accounts": layer.accounts, "value": layer.value}
+            for layer in pyramid.summarise(value, layers)
+        ],
+        "tiers": {tier or "none": int((new == code).sum()) for code, tier in scorecard.CODE_TIER.items()},
+        "changes": {"up": int((new > old).sum()), "down": int((new < old).sum())},
+        "scored": int((scores.total > 0).sum()),
+        "warnings": [w.__dict__ for w in scorecard.model_warnings(config)],
+    }
+    return outcome
+
+
+# Writing ------------------------------------------------------------------------------------------------
+
+
+def pack(matrix: np.ndarray, dtype: str) -> list[bytes]:
+    """Each row of `matrix` as little-endian bytes (one bytes object per row, built in C)."""
+    typed = np.ascontiguousarray(matrix.astype(dtype))
+    if not typed.shape[1]:
+        return [b""] * len(typed)
+    return typed.view(np.dtype((np.void, typed.shape[1] * typed.itemsize))).ravel().tolist()
+
+
+def unpack(data: bytes | memoryview, dtype: str) -> list[int | None]:
+    """A packed row back as ints (MISSING → None)."""
+    values = np.frombuffer(bytes(data), dtype=dtype).tolist()
+    return [None if value == MISSING else value for value in values]
+
+
+RESULT_COLUMNS = [
+    "run_id", "account_id", "revenue", "profit", "layer", "tier", "score", "current", "potential", "values",
+    "points",
+]  # fmt: skip
+
+
+def _result_columns(run: TieringRun, outcome: Outcome) -> list[tuple[str, str, np.ndarray | None]]:
+    """(column, binary type, per-account values) in RESULT_COLUMNS order; None: NULL in every row."""
+    s, n = outcome.scores, len(outcome.ids)
+    return [
+        ("run_id", ">i8", np.full(n, run.pk, dtype=np.int64)),
+        ("account_id", ">i8", outcome.ids),
+        ("revenue", ">i8", outcome.revenue),
+        ("profit", ">i8", np.where(outcome.profit_present, outcome.profit, 0)),
+        ("layer", ">i2", outcome.layers),
+        ("tier", ">i2", outcome.new),
+        ("score", ">i2", s.total),
+        ("current", ">i2", s.current),
+        ("potential", ">i2", s.potential),
+        ("values", f"<i8,({outcome.values.shape[1]},)", outcome.values),
+        ("points", f"<i2,({outcome.points.shape[1]},)", outcome.points),
+    ]
+
+
+def write_results(run: TieringRun, outcome: Outcome) -> None:
+    """One TierResult row per account: on PostgreSQL one binary COPY whose bytes NumPy lays out (every
+    column has a fixed width); elsewhere an executemany of plain tuples."""
+    columns = _result_columns(run, outcome)
+    n = len(outcome.ids)
+    if not n:
+        return
+    if not _postgres():
+        lists = [
+            [None] * n if values is None
+            else pack(values, "<i8" if name == "values" else "<i2") if name in ("values", "points")
+            else values.tolist()
+            for name, _kind, values in columns
+        ]  # fmt: skip
+        bulk.insert_rows(TierResult, RESULT_COLUMNS, list(zip(*lists, strict=True)))
+        return
+    fields = [("count", ">i2")]
+    for name, kind, values in columns:
+        fields.append((f"l_{name}", ">i4"))
+        if values is not None:
+            fields.append((name, np.dtype(kind.split(",")[0]), values.shape[1:]))
+    rows = np.zeros(n, dtype=np.dtype(fields))
+    rows["count"] = len(columns)
+    for name, _kind, values in columns:
+        rows[f"l_{name}"] = -1 if values is None else rows.dtype[name].itemsize
+        if values is not None:
+            rows[name] = values
+    quote = connection.ops.quote_name
+    listed = ", ".join(
+        quote(TierResult._meta.get_field(name.removesuffix("_id")).column) for name in RESULT_COLUMNS
+    )
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {_table(TierResult)} ({listed}) FROM STDIN (FORMAT BINARY)") as copy,
+    ):
+        copy.write(COPY_HEADER + rows.tobytes() + COPY_TRAILER)
+
+
+def _previous_points(previous: TieringRun | None, ids: list[int], keys: list[str]) -> dict[int, tuple]:
+    """account id → (score, points by key) in the previous run, for the accounts whose tier changes."""
+    if previous is None or not ids:
+        return {}
+    found = {}
+    for chunk in _chunks(ids):
+        rows = TierResult.objects.filter(run=previous, account_id__in=chunk)
+        for account_id, score, points in rows.values_list("account_id", "score", "points"):
+            found[account_id] = (
+                score,
+                dict(zip(previous.indicator_keys, unpack(points, "<i2"), strict=True)),
+            )
+    return found
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    """Id lists for IN (…): PostgreSQL takes any length as one array parameter; SQLite 999 parameters."""
+    if _postgres():
+        return [ids] if ids else []
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
+
+def _set_tiers(by_tier: dict[str, list[int]]) -> None:
+    """Account.tier of the changed accounts, one UPDATE per tier (per chunk on SQLite)."""
+    table = _table(Account)
+    with connection.cursor() as cursor:
+        for tier, members in by_tier.items():
+            if _postgres():
+                cursor.execute(f"UPDATE {table} SET tier = %s WHERE id = ANY(%s)", [tier, members])
+                continue
+            for chunk in _chunks(members):
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"UPDATE {table} SET tier = %s WHERE id IN ({marks})", [tier, *chunk])
+
+
+def write_changes(run: TieringRun, outcome: Outcome, *, previous: TieringRun | None, actor) -> int:
+    """Tier changes: TierChange rows with their reasons, Account.tier, and one audit entry per account."""
+    changed = np.nonzero(outcome.new != outcome.old)[0]
+    if not len(changed):
+        return 0
+    keys, config = outcome.keys, run.config
+    weights = np.array([pw * w for _p, _k, pw, w in scorecard.weighted_indicators(config)], dtype=np.int64)
+    ids = outcome.ids[changed].tolist()
+    before = _previous_points(previous, ids, keys)
+    rows, by_tier = [], {}
+    for row, account_id in zip(changed.tolist(), ids, strict=True):
+        old, new = scorecard.CODE_TIER[int(outcome.old[row])], scorecard.CODE_TIER[int(outcome.new[row])]
+        after_points = dict(zip(keys, outcome.points[row].tolist(), strict=True))
+        if account_id in before:
+            score_before, points_before = before[account_id]
+            reasons = scorecard.change_reasons(config, points_before, after_points)
+        else:
+            score_before = None
+            reasons = scorecard.placing_reasons(keys, weights, outcome.points[row])
+        rows.append([
+            run.pk, account_id, old, new, int(outcome.new[row]) > int(outcome.old[row]), score_before,
+            int(outcome.scores.total[row]), [[key, round(points, 1)] for key, points in reasons],
+        ])  # fmt: skip
+        by_tier.setdefault(new, []).append(account_id)
+    bulk.insert_rows(
+        TierChange,
+        ["run_id", "account_id", "before", "after", "is_up", "score_before", "score_after", "reasons"],
+        [[*row[:-1], json.dumps(row[-1])] for row in rows],
+    )
+    _set_tiers(by_tier)
+    names = {}
+    for chunk in _chunks(ids):
+        names.update(Account.objects.filter(pk__in=chunk).values_list("pk", "name"))
+    accounts = [Account(pk=pk, name=names.get(pk, "")) for pk in ids]
+    audit_bulk(
+        instances=accounts,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        befores=[{"tier": row[2]} for row in rows],
+        afters=[{"tier": row[3]} for row in rows],
+    )
+    return len(rows)
+
+
+@contextmanager
+def analytics_session():
+    """PostgreSQL settings for the grouped scans: memory to hash 100,000 groups without spilling to disk
+    (the default 4 MB made the transaction rollups' aggregate write 48 MB of temp files), and no JIT
+    (compiling the expressions took longer than running them). Reset afterwards: the connection is reused."""
+    if not _postgres():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET work_mem = '256MB'")
+        cursor.execute("SET jit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET work_mem")
+            cursor.execute("RESET jit")
+
+
+def compute_run(run: TieringRun, *, progress: Callable[[int, str], None]) -> tuple[Outcome, dict]:
+    """The reading half of a run (no transaction needed): rollup sums, then everything NumPy computes."""
+    config = run.config
+    period = Period(run.period_since, run.period_until)
+    started = time.perf_counter()
+    progress(10, "indicators")
+    with analytics_session():
+        loaded = load_population(period, add_months(period.since, -config["period_months"]))
+    loaded_at = time.perf_counter()
+    progress(40, "scores")
+    outcome = compute(config, loaded, as_of=run.as_of)
+    timings = {
+        "indicators": round(loaded_at - started, 3),
+        "scores": round(time.perf_counter() - loaded_at, 3),
+    }
+    return outcome, timings
+
+
+def write_run(run: TieringRun, outcome: Outcome, *, previous: TieringRun | None, actor) -> dict:
+    """The writing half (inside the caller's transaction): results, tier changes; returns the summary."""
+    started = time.perf_counter()
+    run.indicator_keys = outcome.keys
+    run.accounts = len(outcome.ids)
+    write_results(run, outcome)
+    changes = write_changes(run, outcome, previous=previous, actor=actor)
+    return {
+        **outcome.summary,
+        "changes": {**outcome.summary["changes"], "total": changes},
+        "timings": {"write": round(time.perf_counter() - started, 3)},
+    }
