@@ -146,6 +146,9 @@ SPECTACULAR_SETTINGS = {
         "AccountStatusEnum": "kam.accounts.choices.AccountStatus",
         "CurrencyEnum": "kam.accounts.choices.Currency",
         "SpinKindEnum": "kam.buyingcenter.choices.SpinKind",
+        "BuyingRoleEnum": "kam.buyingcenter.choices.BuyingRole",
+        "ProjectPhaseEnum": "kam.buyingcenter.choices.ProjectPhase",
+        "PairLevelEnum": "kam.buyingcenter.choices.PairLevel",
     },
 }
 REST_KNOX = {

@@ -44,5 +44,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("accounts/<int:pk>/indicators/", tiering.AccountIndicatorsView.as_view(), name="account-indicators"),
     path("value-calculator/", buyingcenter.ValueCalculatorView.as_view(), name="value-calculator"),
+    path("funnel/", pipeline.FunnelView.as_view(), name="api-funnel"),
+    path("forecast/", pipeline.ForecastView.as_view(), name="api-forecast"),
     path("", include(router.urls)),
 ]

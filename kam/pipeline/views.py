@@ -331,7 +331,7 @@ def report_detail(request, pk, report_pk):
     )
 
 
-def _period(request, default_days=365):
+def analysis_filters(request, default_days=365):
     """Period, person and team filters of the analysis pages (defaults: the last 12 months, everyone).
 
     Returns (since, until, owners, filters): `owners` is None or the ids of the people to count.
@@ -358,7 +358,7 @@ def _period(request, default_days=365):
     return since, until, owners, filters
 
 
-def _default_process(user):
+def default_process_for(user):
     processes = list(selectors.process_list(user=user))
     return next((p for p in processes if p.is_default), processes[0] if processes else None)
 
@@ -367,8 +367,8 @@ def _default_process(user):
 @require_GET
 def funnel_page(request):
     """Funnel diagnosis (M3.7): the activity funnel against the benchmark, and the stage funnel."""
-    since, until, owners, filters = _period(request)
-    process = _default_process(request.user)
+    since, until, owners, filters = analysis_filters(request)
+    process = default_process_for(request.user)
     activity = analytics.activity_funnel(user=request.user, since=since, until=until, owners=owners)
     stages = (
         analytics.stage_funnel(user=request.user, process=process, since=since, owners=owners)
@@ -397,7 +397,14 @@ def funnel_page(request):
     return render(request, "pipeline/funnel.html", context)
 
 
-def _month(value: str) -> datetime.date | None:
+def close_months(request) -> MonthRange:
+    """The expected-close months asked for (?close_from=2027-01&close_to=2027-06; open-ended by default)."""
+    return MonthRange.of(
+        month_from_input(request.GET.get("close_from")), month_from_input(request.GET.get("close_to"))
+    )
+
+
+def month_from_input(value: str) -> datetime.date | None:
     """A month from a month input ("2027-01") or a date ("2027-01-15"); None when it is neither."""
     value = (value or "").strip()
     if len(value) == 7:
@@ -413,9 +420,9 @@ def _month(value: str) -> datetime.date | None:
 def forecast_page(request):
     """Forecast (M3.8): weighted pipeline by expected-close month, stage and owner, three views, calibration;
     narrowed to a person or team and to the months the deals are expected to close in."""
-    _since, _until, owners, filters = _period(request)
-    months = MonthRange.of(_month(request.GET.get("close_from")), _month(request.GET.get("close_to")))
-    process = _default_process(request.user)
+    _since, _until, owners, filters = analysis_filters(request)
+    months = close_months(request)
+    process = default_process_for(request.user)
     result = (
         analytics.pipeline_forecast(user=request.user, process=process, owners=owners, months=months)
         if process
@@ -452,8 +459,8 @@ def forecast_page(request):
 def forecast_backtest(request):
     """The forecast page's backtest card, loaded after the page (htmx): it replays past quarters from
     the opportunities and their transitions, seconds at a million deals, which the summary cannot answer."""
-    _since, _until, owners, _filters = _period(request)
-    process = _default_process(request.user)
+    _since, _until, owners, _filters = analysis_filters(request)
+    process = default_process_for(request.user)
     backtest = []
     if process:
         result = analytics.pipeline_forecast(user=request.user, process=process, owners=owners)
@@ -486,7 +493,7 @@ DIMENSION_LABELS = {
 @require_GET
 def status_page(request):
     """Sales-status analysis (M3.8): customers by where their most advanced deal stands."""
-    _since, _until, owners, filters = _period(request)
+    _since, _until, owners, filters = analysis_filters(request)
     dimension = request.GET.get("by") if request.GET.get("by") in analytics.STATUS_DIMENSIONS else "industry"
     result = analytics.sales_status(user=request.user, dimension=dimension, owners=owners)
     statuses = [

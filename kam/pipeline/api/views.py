@@ -1,12 +1,17 @@
 """Pipeline endpoints: reads restricted like the pages, writes through the same services (and the gate)."""
 
-from drf_spectacular.utils import extend_schema
+from decimal import Decimal
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from kam.accounts.api.views import ServiceModelViewSet
-from kam.pipeline import selectors, services
+from kam.pipeline import analytics, selectors, services
+from kam.pipeline import views as page_views
 from kam.pipeline.api.serializers import (
     CloseSerializer,
     MoveSerializer,
@@ -98,3 +103,120 @@ class ProgressReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return ProgressReport.objects.restrict(self.request.user, "view").prefetch_related("influencers")
+
+
+def _exact(values: dict) -> dict:
+    """Decimals as strings, as the serializers give money and ratios: JSON numbers would round them."""
+    return {key: str(value) if isinstance(value, Decimal) else value for key, value in values.items()}
+
+
+class FunnelView(APIView):
+    """Funnel diagnosis (M3.7) as data: the page's filters (since, until, owner, team), the same figures."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", OpenApiTypes.DATE),
+            OpenApiParameter("until", OpenApiTypes.DATE),
+            OpenApiParameter("owner", OpenApiTypes.INT),
+            OpenApiParameter("team", OpenApiTypes.INT),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        since, until, owners, _filters = page_views.analysis_filters(request)
+        process = page_views.default_process_for(request.user)
+        activity = analytics.activity_funnel(user=request.user, since=since, until=until, owners=owners)
+        stages = (
+            analytics.stage_funnel(user=request.user, process=process, since=since, owners=owners)
+            if process
+            else []
+        )
+        leak = activity["leak"]
+        return Response(
+            {
+                "since": since,
+                "until": until,
+                "activity": [
+                    _exact(
+                        {
+                            "step": step.step,
+                            "count": step.count,
+                            "ratio": step.ratio,
+                            "benchmark": step.benchmark,
+                            "benchmark_ratio": step.benchmark_ratio,
+                            "performance": step.performance,
+                            "leakiest": step == leak,
+                        }
+                    )
+                    for step in activity["steps"]
+                ],
+                "won": activity["won"],
+                "stages": [
+                    _exact(
+                        {
+                            "code": row["stage"].code,
+                            "reached": row["reached"],
+                            "conversion": row["conversion"],
+                            "median_days": row["median_days"],
+                        }
+                    )
+                    for row in stages
+                ],
+            }
+        )
+
+
+class ForecastView(APIView):
+    """The forecast (M3.8) as data: weighted pipeline by expected-close month, stage and owner, the three
+    views and the calibrated probabilities — from the summary kept on every write, like the page."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("owner", OpenApiTypes.INT),
+            OpenApiParameter("team", OpenApiTypes.INT),
+            OpenApiParameter("close_from", OpenApiTypes.STR, description="YYYY-MM"),
+            OpenApiParameter("close_to", OpenApiTypes.STR, description="YYYY-MM"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        _since, _until, owners, _filters = page_views.analysis_filters(request)
+        months = page_views.close_months(request)
+        process = page_views.default_process_for(request.user)
+        if process is None:
+            return Response({"process": None, "views": {}, "months": [], "owners": [], "calibration": []})
+        result = analytics.pipeline_forecast(user=request.user, process=process, owners=owners, months=months)
+        return Response(
+            {
+                "process": process.pk,
+                "views": _exact(result["views"]),
+                "months": [
+                    {
+                        "month": month.strftime("%Y-%m") if month else None,
+                        "stages": {
+                            code: _exact(totals)
+                            for (row_month, code), totals in result["by_month_stage"].items()
+                            if row_month == month
+                        },
+                        **_exact(row),
+                    }
+                    for (month,), row in result["months"]
+                ],
+                "owners": [
+                    {"owner": person.pk, "name": str(person), **_exact(row)}
+                    for person, row in result["by_owner"]
+                ],
+                "calibration": [
+                    _exact(
+                        {
+                            "stage": stage.code,
+                            "configured": stage.probability,
+                            "probability": calibration.probability,
+                            "sample": calibration.sample,
+                            "calibrated": calibration.calibrated,
+                        }
+                    )
+                    for stage, calibration in result["calibration"]
+                ],
+            }
+        )
