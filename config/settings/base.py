@@ -133,7 +133,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "KAM API",
-    "DESCRIPTION": "Key account management — accounts, contacts, contact log, teams and users.",
+    "DESCRIPTION": (
+        "Key account management: accounts, contacts and the contact log; opportunities, the stage gate, "
+        "progress reports, funnel and forecast; buying centers, competitors, bid evaluations and SPIN; "
+        "the sales ledger, indicators and tiering. Every list is limited to what the caller may see."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from the installed package, not a CDN: it works offline, on intranets and in China.
