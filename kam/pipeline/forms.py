@@ -71,8 +71,10 @@ class MoveForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, opportunity: Opportunity, **kwargs):
         super().__init__(*args, **kwargs)
+        stages = list(opportunity.process.stages.order_by("order"))
         self.fields["stage"].queryset = opportunity.process.stages.order_by("order")
-        self.fields["stage"].initial = opportunity.stage_id
+        later = [s for s in stages if s.order > opportunity.stage.order]
+        self.fields["stage"].initial = (later[0] if later else opportunity.stage).pk  # the usual move: on
 
 
 class CloseForm(BootstrapFormMixin, forms.Form):

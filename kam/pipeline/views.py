@@ -205,6 +205,9 @@ def opportunity_move(request, pk):
     opportunity = selectors.opportunity_get(user=request.user, pk=pk, action="change")
     stage = selectors.stage_for(opportunity=opportunity, code_or_pk=request.POST.get("stage", ""))
     reason = request.POST.get("reason", "")
+    if stage.pk == opportunity.stage_id and not request.htmx:
+        messages.info(request, _("The opportunity is already at %(stage)s.") % {"stage": stage})
+        return redirect(opportunity)
     try:
         services.opportunity_move(opportunity=opportunity, to_stage=stage, actor=request.user, reason=reason)
     except ValidationError as error:

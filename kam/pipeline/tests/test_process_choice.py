@@ -61,3 +61,18 @@ def test_the_edit_form_shows_the_account_read_only(client, world):
     read_only = '<input type="text" class="form-control" id="id_account" value="SPD Bank" readonly disabled>'
     assert read_only in page
     assert 'name="account"' not in page and 'name="account__q"' not in page
+
+
+def test_the_move_form_offers_the_next_stage_and_a_move_to_the_same_stage_changes_nothing(client, world):
+    assert _new(client, world).status_code == 302
+    opportunity = Opportunity.objects.get()
+    page = client.get(reverse("pipeline:detail", args=[opportunity.pk]))
+    assert page.context["move_form"]["stage"].initial == opportunity.process.stages.get(code="F").pk
+    response = client.post(
+        reverse("pipeline:move", args=[opportunity.pk]), {"stage": opportunity.stage_id}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "The opportunity is already at G Customer planning & phone appointment (10%)."
+    ]
+    opportunity.refresh_from_db()
+    assert (opportunity.stage.code, opportunity.transitions.count(), opportunity.version) == ("G", 1, 1)
