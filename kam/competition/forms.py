@@ -167,7 +167,8 @@ class ImportFileForm(BootstrapFormMixin, forms.Form):
 
 class GridForm(BootstrapFormMixin, forms.Form):
     """Rows × columns of cell fields. Field names: r<i>-id, r<i>-name, r<i>-c<column id>, r<i>-remove, …;
-    `rows` says how many rows were posted (the page adds rows in the browser)."""
+    `rows` says how many rows were posted (the page adds rows in the browser). A grid defines
+    `add_row_fields(index, row)` to add its cells for one row (scores, or ratings)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     rows = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_ROWS)
@@ -209,9 +210,6 @@ class GridForm(BootstrapFormMixin, forms.Form):
                     "row": number,
                     "field": field.label,
                 }
-
-    def add_row_fields(self, index: int, row) -> None:
-        raise NotImplementedError
 
     def row_template(self) -> dict:
         """An empty row whose names hold ROW_INDEX and ROW_NUMBER, for the page's "add a row" button."""

@@ -19,6 +19,7 @@ built for files of millions of rows, where a model instance or an audit snapshot
    more than the import itself, and the rows say what they are.
 """
 
+import abc
 import datetime
 from dataclasses import dataclass
 from itertools import compress, islice
@@ -89,9 +90,9 @@ class LedgerImporter(Importer):
 
     # Step 1: cells, accounts, staging ---------------------------------------------------------------
 
+    @abc.abstractmethod
     def finish(self, line: int, values: dict) -> tuple | None:
         """The staged tuple after (line, account_id): (number, *fields, *extras), or None after an error."""
-        raise NotImplementedError
 
     def parse(self, table: Table, progress) -> StagedRows:
         mapped = self.map_header(table)

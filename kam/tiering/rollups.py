@@ -15,6 +15,7 @@ Under PostgreSQL's READ COMMITTED a refresh racing an `add` on the same cell sta
 waits for the refresh's row, then adds its delta to the recomputed value, which could not have seen it.
 """
 
+import abc
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -85,7 +86,7 @@ class Column:
     merge: str = "add"  # add | greatest | least | bit_or
 
 
-class Rollup:
+class Rollup(abc.ABC):
     """How one ledger kind is rolled up. A source relation has the key columns plus what `columns` read."""
 
     model: type
@@ -97,9 +98,9 @@ class Rollup:
     #: Columns computed from another after every write: name → (column, SQL function of that column).
     derived: dict = {}
 
+    @abc.abstractmethod
     def raw_source(self) -> str:
         """The ledger table as a source relation (months and days computed in SQL)."""
-        raise NotImplementedError
 
     @property
     def table(self) -> str:

@@ -1,5 +1,7 @@
 """Competition endpoints: reads restricted like the pages, writes through the same services (and audit)."""
 
+import abc
+
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -46,13 +48,14 @@ class CompetitorViewSet(ServiceModelViewSet):
         services.competitor_delete(competitor=instance, actor=self.request.user)
 
 
-class _ViewBackedViewSet(ServiceModelViewSet):
+class _ViewBackedViewSet(ServiceModelViewSet, abc.ABC):
     """Reads answer with computed views (a page of them built in a fixed number of queries)."""
 
     read_serializer = None
 
+    @abc.abstractmethod
     def views_of(self, records):
-        raise NotImplementedError
+        """The computed views of `records`, in their order."""
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
