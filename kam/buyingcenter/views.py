@@ -2,12 +2,10 @@
 weights, counterpart pairs, the "my actions" list the method's rules give, and the SPIN plans (M4.6) with
 the SPIN library and the value calculator."""
 
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +28,8 @@ from kam.buyingcenter.forms import (
     ValueCalculatorForm,
 )
 from kam.core.views import add_service_errors
+from kam.imports.downloads import download_response
+from kam.imports.readers import ReadError, read_table
 from kam.pipeline import selectors as pipeline_selectors
 from kam.users.access import can
 
@@ -61,40 +61,24 @@ def buying_center(request, pk):
     return render(request, "buyingcenter/buying_center.html", context)
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 @login_required
 @require_GET
 def buying_center_export(request, pk, fmt):
     """The stakeholders with their weights (CSV), or with the account's counterpart pairs too (XLSX)."""
-    from kam.imports import writers  # here, not at the top: the pages do not depend on the data app
-
     opportunity = pipeline_selectors.opportunity_get(user=request.user, pk=pk)
-    name = f"buying-center-{opportunity.number}"
-    if fmt == "csv":
-        body = "".join(writers.csv_lines(transfer.stakeholder_rows(opportunity)))
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    if fmt != "xlsx":
-        raise Http404
-    spool = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)
-    writers.write_xlsx(
+    return download_response(
         transfer.stakeholder_rows(opportunity),
-        spool,
+        fmt=fmt,
+        name=f"buying-center-{opportunity.number}",
         title=_("Stakeholders"),
         extra_sheets={_("Counterpart pairs"): transfer.pair_rows(opportunity.account)},
     )
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE)
 
 
 @login_required
 @require_POST
 def buying_center_import(request, pk):
     """Upsert stakeholders (and phase weights) from a file; any error is shown and nothing is saved."""
-    from kam.imports.readers import ReadError, read_table  # see buying_center_export
 
     opportunity = pipeline_selectors.opportunity_get(user=request.user, pk=pk, action="change")
     form = ImportFileForm(request.POST, request.FILES)
@@ -491,27 +475,18 @@ def spin_step_delete(request, pk):
 @login_required
 @require_GET
 def spin_export(request, pk, fmt):
-    from kam.imports import writers  # see buying_center_export
-
     opportunity = pipeline_selectors.opportunity_get(user=request.user, pk=pk)
-    name = f"spin-{opportunity.number}"
-    rows = spin_transfer.plan_rows(opportunity)
-    if fmt == "csv":
-        response = HttpResponse("".join(writers.csv_lines(rows)), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    if fmt != "xlsx":
-        raise Http404
-    spool = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)
-    writers.write_xlsx(rows, spool, title=_("SPIN plans"))
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE)
+    return download_response(
+        spin_transfer.plan_rows(opportunity),
+        fmt=fmt,
+        name=f"spin-{opportunity.number}",
+        title=_("SPIN plans"),
+    )
 
 
 @login_required
 @require_POST
 def spin_import(request, pk):
-    from kam.imports.readers import ReadError, read_table  # see buying_center_export
 
     opportunity = pipeline_selectors.opportunity_get(user=request.user, pk=pk, action="change")
     form = ImportFileForm(request.POST, request.FILES)

@@ -1,12 +1,10 @@
 """Pages of competition: the competitor catalogue, an opportunity's bid evaluations (M4.4), competitiveness
 matrices per account or industry (M2.2) with the account's selling points, and their CSV / XLSX files."""
 
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,11 +26,11 @@ from kam.competition.forms import (
     SellingPointForm,
 )
 from kam.core.views import add_service_errors
+from kam.imports.downloads import download_response
+from kam.imports.readers import ReadError, read_table
 from kam.pipeline import selectors as pipeline_selectors
 from kam.users.access import can
 from kam.users.choices import Role
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def is_keeper(user) -> bool:
@@ -43,22 +41,6 @@ def is_keeper(user) -> bool:
 def _require_keeper(user) -> None:
     if not is_keeper(user):
         raise PermissionDenied(_("Only managers and administrators keep shared competition data."))
-
-
-def _download(rows, *, fmt: str, name: str, title: str):
-    """A CSV or XLSX attachment of `rows` (formula-escaped by kam.imports.writers)."""
-    from kam.imports import writers  # here, not at the top: the pages do not depend on the data app
-
-    if fmt == "csv":
-        response = HttpResponse("".join(writers.csv_lines(rows)), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    if fmt != "xlsx":
-        raise Http404
-    spool = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)
-    writers.write_xlsx(rows, spool, title=title)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE)
 
 
 def _transfer(*, export: str, import_: str, args=(), help_text="") -> dict:
@@ -105,7 +87,6 @@ def _matrix_transfer(matrix) -> dict:
 
 def _read_upload(request, form, run):
     """Read the uploaded table and run the import; returns (result or None, form)."""
-    from kam.imports.readers import ReadError, read_table  # see _download
 
     if not form.is_valid():
         return None
@@ -207,7 +188,7 @@ def competitors_export(request, fmt):
     competitors = CompetitorFilterSet(
         request.GET or None, queryset=selectors.competitor_list(user=request.user), request=request
     ).qs.order_by("name")
-    return _download(
+    return download_response(
         transfer.competitor_rows(competitors), fmt=fmt, name="competitors", title=_("Competitors")
     )
 
@@ -404,7 +385,7 @@ def evaluation_export(request, pk, fmt):
     evaluation = selectors.evaluation_get(user=request.user, pk=pk)
     view = selectors.evaluation_view(evaluation)
     name = f"evaluation-{evaluation.opportunity.number}-{evaluation.kind}"
-    return _download(transfer.evaluation_rows(view), fmt=fmt, name=name, title=_("Evaluation"))
+    return download_response(transfer.evaluation_rows(view), fmt=fmt, name=name, title=_("Evaluation"))
 
 
 @login_required
@@ -598,7 +579,7 @@ def matrix_delete(request, pk):
 @require_GET
 def matrix_export(request, pk, fmt):
     matrix = selectors.matrix_get(user=request.user, pk=pk)
-    return _download(
+    return download_response(
         transfer.matrix_rows(selectors.matrix_view(matrix)),
         fmt=fmt,
         name=f"matrix-{matrix.pk}",

@@ -1,22 +1,19 @@
 """Import / export pages: templates, upload with dry run, a job page that polls progress, exports."""
 
-import tempfile
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kam.imports import selectors, services, writers
+from kam.imports.downloads import CSV_TYPE, xlsx_response
 from kam.imports.forms import ImportForm
 from kam.imports.models import ImportKind
 from kam.users.services import ensure_can_write
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
 FORMATS = ("csv", "xlsx")
 
 
@@ -92,7 +89,7 @@ def template(request, kind, fmt):
         return response
     if fmt != "xlsx":
         raise Http404
-    return _xlsx_response(
+    return xlsx_response(
         [header],
         title=kind,
         file_name=_download_name(kind, "template", fmt),
@@ -114,15 +111,7 @@ def export(request, kind):
     rows = services.export_rows(kind=kind, user=request.user, filters=request.GET, request=request)
     file_name = _download_name(kind, timezone.localdate().isoformat(), fmt)
     if fmt == "xlsx":
-        return _xlsx_response(rows, title=kind, file_name=file_name)
+        return xlsx_response(rows, title=kind, file_name=file_name)
     response = StreamingHttpResponse(writers.csv_lines(rows), content_type=CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
-
-
-def _xlsx_response(rows, *, title: str, file_name: str, extra_sheets=None) -> FileResponse:
-    """XLSX is a zip, so it is written to a temporary file first (openpyxl write-only: low memory)."""
-    spool = tempfile.TemporaryFile()
-    writers.write_xlsx(rows, spool, title=title, extra_sheets=extra_sheets)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=file_name, content_type=XLSX_TYPE)
