@@ -28,8 +28,7 @@ from kam.buyingcenter.forms import (
     ValueCalculatorForm,
 )
 from kam.core.views import add_service_errors
-from kam.imports.downloads import download_response
-from kam.imports.readers import ReadError, read_table
+from kam.imports.files import download_response, read_upload
 from kam.pipeline import selectors as pipeline_selectors
 from kam.users.access import can
 
@@ -82,21 +81,17 @@ def buying_center_import(request, pk):
 
     opportunity = pipeline_selectors.opportunity_get(user=request.user, pk=pk, action="change")
     form = ImportFileForm(request.POST, request.FILES)
-    result = None
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            table = read_table(upload.read(), upload.name)
-            result = transfer.import_stakeholders(opportunity=opportunity, actor=request.user, table=table)
-        except ReadError as error:
-            form.add_error("file", error.message)
-        if result is not None and not result.errors:
-            messages.success(
-                request,
-                _("Imported: %(added)d added, %(updated)d updated.")
-                % {"added": result.added, "updated": result.updated},
-            )
-            return redirect(reverse("buyingcenter:detail", args=[opportunity.pk]))
+    result = read_upload(
+        form,
+        lambda table: transfer.import_stakeholders(opportunity=opportunity, actor=request.user, table=table),
+    )
+    if result is not None and not result.errors:
+        messages.success(
+            request,
+            _("Imported: %(added)d added, %(updated)d updated.")
+            % {"added": result.added, "updated": result.updated},
+        )
+        return redirect(reverse("buyingcenter:detail", args=[opportunity.pk]))
     context = {
         "opportunity": opportunity,
         "center": selectors.buying_center(opportunity=opportunity),
@@ -490,21 +485,17 @@ def spin_import(request, pk):
 
     opportunity = pipeline_selectors.opportunity_get(user=request.user, pk=pk, action="change")
     form = ImportFileForm(request.POST, request.FILES)
-    result = None
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            table = read_table(upload.read(), upload.name)
-            result = spin_transfer.import_plans(opportunity=opportunity, actor=request.user, table=table)
-        except ReadError as error:
-            form.add_error("file", error.message)
-        if result is not None and not result.errors:
-            messages.success(
-                request,
-                _("Imported: %(added)d added, %(updated)d updated.")
-                % {"added": result.added, "updated": result.updated},
-            )
-            return redirect("buyingcenter:spin_plans", pk=opportunity.pk)
+    result = read_upload(
+        form,
+        lambda table: spin_transfer.import_plans(opportunity=opportunity, actor=request.user, table=table),
+    )
+    if result is not None and not result.errors:
+        messages.success(
+            request,
+            _("Imported: %(added)d added, %(updated)d updated.")
+            % {"added": result.added, "updated": result.updated},
+        )
+        return redirect("buyingcenter:spin_plans", pk=opportunity.pk)
     context = {
         "opportunity": opportunity,
         "plans": selectors.spin_plans_of(opportunity=opportunity),

@@ -26,8 +26,7 @@ from kam.competition.forms import (
     SellingPointForm,
 )
 from kam.core.views import add_service_errors
-from kam.imports.downloads import download_response
-from kam.imports.readers import ReadError, read_table
+from kam.imports.files import download_response, read_upload
 from kam.pipeline import selectors as pipeline_selectors
 from kam.users.access import can
 from kam.users.choices import Role
@@ -83,19 +82,6 @@ def _matrix_transfer(matrix) -> dict:
             "The file replaces the ratings: product lines not in it are removed; factors keep their rows."
         ),
     )
-
-
-def _read_upload(request, form, run):
-    """Read the uploaded table and run the import; returns (result or None, form)."""
-
-    if not form.is_valid():
-        return None
-    upload = form.cleaned_data["file"]
-    try:
-        return run(read_table(upload.read(), upload.name))
-    except ReadError as error:
-        form.add_error("file", error.message)
-        return None
 
 
 # --- the catalogue ------------------------------------------------------------------------------------------
@@ -198,9 +184,7 @@ def competitors_export(request, fmt):
 def competitors_import(request):
     _require_keeper(request.user)
     form = ImportFileForm(request.POST, request.FILES)
-    result = _read_upload(
-        request, form, lambda table: transfer.import_competitors(actor=request.user, table=table)
-    )
+    result = read_upload(form, lambda table: transfer.import_competitors(actor=request.user, table=table))
     if result is not None and not result.errors:
         messages.success(
             request,
@@ -394,8 +378,8 @@ def evaluation_import(request, pk):
     evaluation = selectors.evaluation_get(user=request.user, pk=pk, action="change")
     view = selectors.evaluation_view(evaluation)
     form = ImportFileForm(request.POST, request.FILES)
-    result = _read_upload(
-        request, form, lambda table: transfer.import_evaluation(view=view, actor=request.user, table=table)
+    result = read_upload(
+        form, lambda table: transfer.import_evaluation(view=view, actor=request.user, table=table)
     )
     if result is not None and not result.errors:
         messages.success(request, _("Imported."))
@@ -593,8 +577,8 @@ def matrix_import(request, pk):
     matrix = selectors.matrix_get(user=request.user, pk=pk, action="change")
     view = selectors.matrix_view(matrix)
     form = ImportFileForm(request.POST, request.FILES)
-    result = _read_upload(
-        request, form, lambda table: transfer.import_matrix(view=view, actor=request.user, table=table)
+    result = read_upload(
+        form, lambda table: transfer.import_matrix(view=view, actor=request.user, table=table)
     )
     if result is not None and not result.errors:
         messages.success(request, _("Imported."))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kam.imports import selectors, services, writers
-from kam.imports.downloads import CSV_TYPE, xlsx_response
+from kam.imports.files import CSV_TYPE, xlsx_response
 from kam.imports.forms import ImportForm
 from kam.imports.models import ImportKind
 from kam.users.services import ensure_can_write

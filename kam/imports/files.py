@@ -1,11 +1,13 @@
-"""File downloads of export rows, CSV or XLSX, for the data page and the pages with their own exports
-(buying center, SPIN plans, evaluations, matrices). Cells are formula-escaped by kam.imports.writers."""
+"""Files the pages exchange: downloads of export rows (CSV or XLSX, cells formula-escaped by
+kam.imports.writers) and uploads read into a table — for the data page and the pages with their own
+import and export (buying center, SPIN plans, evaluations, matrices)."""
 
 import tempfile
 
 from django.http import FileResponse, Http404, HttpResponse
 
 from kam.imports import writers
+from kam.imports.readers import ReadError, read_table
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -28,3 +30,16 @@ def download_response(rows, *, fmt: str, name: str, title: str, extra_sheets=Non
     if fmt != "xlsx":
         raise Http404
     return xlsx_response(rows, title=title, file_name=f"{name}.xlsx", extra_sheets=extra_sheets)
+
+
+def read_upload(form, run):
+    """Read the form's uploaded `file` into a table and `run(table)`; None (with the error on the form's
+    `file` field) when the form is invalid or the file cannot be read."""
+    if not form.is_valid():
+        return None
+    upload = form.cleaned_data["file"]
+    try:
+        return run(read_table(upload.read(), upload.name))
+    except ReadError as error:
+        form.add_error("file", error.message)
+        return None
