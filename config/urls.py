@@ -14,6 +14,8 @@ urlpatterns = [
     path("tiering/", include("kam.tiering.urls")),
     path("buying-center/", include("kam.buyingcenter.urls")),
     path("competition/", include("kam.competition.urls")),
+    path("planning/", include("kam.planning.urls")),
+    path("service/", include("kam.service.urls")),
     path("people/", include("kam.users.urls")),
     path("audit/", include("kam.audit.urls")),
     path("data/", include("kam.imports.urls")),

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "kam.tiering",
     "kam.buyingcenter",
     "kam.competition",
+    "kam.planning",
+    "kam.service",
     "kam.imports",
     "kam.api",
 ]

@@ -36,6 +36,15 @@ SIDEBAR = [
         ],
     ),
     (
+        _("Planning"),
+        [
+            (_("Industry attractiveness"), "planning:matrix", "grid-3x3-gap"),
+            (_("Industry profiles"), "planning:industry_list", "building-gear"),
+            (_("Key-account base"), "planning:base", "pie-chart"),
+            (_("Account plans"), "planning:plan_list", "journal-richtext"),
+        ],
+    ),
+    (
         _("Tiering"),
         [
             (_("Tiers"), "tiering:overview", "award"),
@@ -46,6 +55,16 @@ SIDEBAR = [
             (_("Sales ledger"), "tiering:transactions", "receipt"),
             (_("Payments"), "tiering:payments", "cash-coin"),
             (_("Customer feedback"), "tiering:feedback", "chat-heart"),
+        ],
+    ),
+    (
+        _("Service"),
+        [
+            (_("Service dashboard"), "service:dashboard", "heart-pulse"),
+            (_("Relationship stages"), "service:stage_list", "bar-chart-steps"),
+            (_("Loyalty and at-risk"), "service:loyalty", "shield-exclamation"),
+            (_("Service requests"), "service:request_list", "headset"),
+            (_("Satisfaction surveys"), "service:survey_list", "clipboard-check"),
         ],
     ),
     (
