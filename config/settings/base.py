@@ -155,6 +155,9 @@ SPECTACULAR_SETTINGS = {
         "BuyingRoleEnum": "kam.buyingcenter.choices.BuyingRole",
         "ProjectPhaseEnum": "kam.buyingcenter.choices.ProjectPhase",
         "PairLevelEnum": "kam.buyingcenter.choices.PairLevel",
+        "IndustryClassEnum": "kam.planning.choices.IndustryClass",
+        "RelationshipStageEnum": "kam.service.choices.Stage",
+        "ServiceRequestKindEnum": "kam.service.choices.RequestKind",
     },
 }
 REST_KNOX = {

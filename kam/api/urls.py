@@ -7,6 +7,8 @@ from kam.api.auth import TokenLoginView
 from kam.buyingcenter.api import views as buyingcenter
 from kam.competition.api import views as competition
 from kam.pipeline.api import views as pipeline
+from kam.planning.api import views as planning
+from kam.service.api import views as service
 from kam.tiering.api import views as tiering
 
 router = DefaultRouter()
@@ -37,6 +39,22 @@ router.register("competitors", competition.CompetitorViewSet, basename="competit
 router.register("evaluations", competition.EvaluationViewSet, basename="evaluation")
 router.register("matrices", competition.MatrixViewSet, basename="matrix")
 router.register("selling-points", competition.SellingPointViewSet, basename="selling-point")
+router.register("relationship-stages", service.RelationshipStageViewSet, basename="relationship-stage")
+router.register("stage-changes", service.StageChangeViewSet, basename="stage-change")
+router.register("category-spend", service.CategorySpendViewSet, basename="category-spend")
+router.register("grid-placements", service.GridPlacementViewSet, basename="grid-placement")
+router.register("loyalty-reviews", service.LoyaltyReviewViewSet, basename="loyalty-review")
+router.register("satisfaction-surveys", service.SatisfactionSurveyViewSet, basename="satisfaction-survey")
+router.register("gap-assessments", service.GapAssessmentViewSet, basename="gap-assessment")
+router.register("service-requests", service.ServiceRequestViewSet, basename="service-request")
+router.register("attractiveness-criteria", planning.CriterionViewSet, basename="attractiveness-criterion")
+router.register("attractiveness-industries", planning.IndustryRowViewSet, basename="attractiveness-industry")
+router.register("attractiveness-scores", planning.ScoreViewSet, basename="attractiveness-score")
+router.register("industry-profiles", planning.ProfileViewSet, basename="industry-profile")
+router.register("business-lines", planning.BusinessLineViewSet, basename="business-line")
+router.register("account-plans", planning.PlanViewSet, basename="account-plan")
+router.register("plan-measures", planning.MeasureViewSet, basename="plan-measure")
+router.register("plan-resources", planning.ResourceViewSet, basename="plan-resource")
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="api-token-login"),

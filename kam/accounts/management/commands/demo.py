@@ -6,6 +6,8 @@ from kam.buyingcenter.spin_demo import load_spin_demo
 from kam.competition.demo import load_competition_demo
 from kam.core.request_context import request_id_scope
 from kam.pipeline.demo import load_pipeline_demo
+from kam.planning.demo import load_planning_demo
+from kam.service.demo import load_service_demo
 from kam.tiering.demo import load_tiering_demo, load_tiering_run_demo
 
 
@@ -21,6 +23,8 @@ class Command(BaseCommand):
             counts["spin_plans_added"] = load_spin_demo()
             counts["evaluations_and_matrices_added"] = load_competition_demo()
             counts["tiering_runs_added"] = load_tiering_run_demo()
+            counts["planning_records_added"] = load_planning_demo()
+            counts["service_accounts_added"] = load_service_demo()
         self.stdout.write(
             self.style.SUCCESS("Demo data ready: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         )
