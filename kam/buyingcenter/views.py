@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kam.accounts import selectors as account_selectors
-from kam.buyingcenter import selectors, services, spin_transfer, transfer, value
+from kam.api.pagination import list_page
+from kam.buyingcenter import rules, selectors, services, spin_transfer, transfer, value
 from kam.buyingcenter.choices import ROLE_GUIDANCE, BuyingRole, NeedStage, ProjectPhase, SpinKind
 from kam.buyingcenter.forms import (
     CounterpartPairForm,
@@ -284,13 +285,30 @@ def pair_delete(request, pk):
     return render(request, "core/confirm_delete.html", {"object": pair, "cancel_url": back})
 
 
+#: Deals per page of "my actions": a member may have thousands of open opportunities.
+ACTIONS_PER_PAGE = 25
+
+
 @login_required
 @require_GET
 def my_actions(request):
     """What the method's rules ask of me on my open opportunities, and the next actions I planned."""
     today = timezone.localdate()
+    rule = request.GET.get("rule", "")
+    if rule not in rules.PRIORITY:
+        rule = ""
     groups = selectors.my_actions(user=request.user, today=today)
-    return render(request, "buyingcenter/my_actions.html", {"groups": groups, "today": today})
+    counts = selectors.action_counts(groups)
+    if rule:
+        groups = [group for group in groups if any(action.rule == rule for action in group.actions)]
+    context = {
+        "page": list_page(request, groups, page_size=ACTIONS_PER_PAGE),
+        "today": today,
+        "rule": rule,
+        "rule_counts": [(key, rules.RULE_LABELS[key], count) for key, count in counts.items()],
+        "deals": len(groups),
+    }
+    return render(request, "buyingcenter/my_actions.html", context)
 
 
 # --- SPIN planner and value calculator (M4.5, M4.6) ---------------------------------------------------------
