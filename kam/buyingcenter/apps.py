@@ -12,7 +12,7 @@ class BuyingCenterConfig(AppConfig):
 
         from kam.accounts.panels import AccountPanel
         from kam.accounts.panels import register_panel as register_account_panel
-        from kam.buyingcenter import selectors
+        from kam.buyingcenter import handover, selectors  # noqa: F401  (pairs move in a handover)
         from kam.buyingcenter.models import (
             AttitudeReport,
             CounterpartPair,
