@@ -296,6 +296,7 @@ PAGE_CHECKS = {
     "/accounts/": ('data-testid="account-table"', r'href="/accounts/(?!\?)'),
     "/pipeline/": ('data-testid="opportunity-table"', r'href="/pipeline/\d+/"'),
     "/pipeline/board/": ('data-testid="board"', r'data-testid="card-'),
+    "/buying-center/actions/": ('data-testid="rule-filter"', r'data-testid="action-group"'),
 }
 
 
