@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kam.accounts.models import Contact
+from kam.buyingcenter.action_store import forget
 from kam.buyingcenter.choices import BuyingRole, ProjectPhase
 from kam.buyingcenter.models import InfluenceWeight, Stakeholder
 from kam.core import bulk
@@ -44,6 +45,7 @@ def generate_buying_centers(
             count=missing, seed=seed, owner_id=owner_id, status=OpportunityStatus.OPEN, audit=False
         )
     bare = list(mine.filter(stakeholders__isnull=True).values_list("pk", "account_id"))
+    forget(opportunity_ids=[deal_id for deal_id, _account in bare])
     contacts = {}
     for contact_id, account_id in Contact.objects.filter(
         account_id__in=mine.values("account_id")

@@ -31,14 +31,12 @@ from kam.buyingcenter.choices import (
 from kam.buyingcenter.models import (
     AttitudeReport,
     CounterpartPair,
-    InfluenceWeight,
     SpinPlan,
     SpinQuestion,
     SpinStep,
     Stakeholder,
 )
-from kam.pipeline import selectors as pipeline_selectors
-from kam.pipeline.choices import Attitude, OpportunityStatus
+from kam.pipeline.choices import Attitude
 from kam.pipeline.models import Opportunity, Stage
 
 #: The project phases in order (ProjectPhase.values builds a new list on every call).
@@ -396,137 +394,6 @@ def gate_warnings(opportunity: Opportunity, to_stage: Stage) -> list[str]:
         % {"role": str(BuyingRole(role).label).lower(), "gate": rules.GATE_STAGE_CODE}
         for role in missing
     ]
-
-
-@dataclass(frozen=True)
-class PlannedAction:
-    """A next action someone planned for one stakeholder."""
-
-    stakeholder_id: int
-    name: str
-    next_action: str
-    next_action_due: datetime.date | None
-
-
-@dataclass
-class OpportunityActions:
-    """One open deal of "my actions": what it shows of the deal, the rules' actions and the planned ones."""
-
-    opportunity_id: int
-    number: str
-    name: str
-    account_name: str
-    stage_code: str
-    probability: object
-    expected_close: datetime.date | None
-    actions: list[rules.Action]
-    planned: list[PlannedAction]
-
-    @property
-    def sort_key(self) -> tuple:
-        first = self.actions[0].sort_key if self.actions else (len(rules.PRIORITY),)
-        return (first, self.expected_close or datetime.date.max, self.opportunity_id)
-
-
-def my_actions(*, user, today=None) -> list[OpportunityActions]:
-    """The rules' actions and the planned next actions on the open opportunities `user` owns (and still
-    sees), the most urgent opportunity first.
-
-    Six queries of plain values for any number of deals: a member with 5,000 open opportunities and their
-    buying centers is answered without building a model instance per stakeholder (docs/benchmarks.md).
-    """
-    today = today or timezone.localdate()
-    mine = pipeline_selectors.opportunity_list(user=user).filter(owner=user, status=OpportunityStatus.OPEN)
-    deals = list(
-        mine.order_by().values_list(
-            "pk", "number", "name", "account__name", "process_id", "stage_id", "expected_close"
-        )
-    )
-    if not deals:
-        return []
-    stages = {
-        pk: (code, probability, order, process_id, step)
-        for pk, code, probability, order, process_id, step in Stage.objects.filter(
-            process_id__in={deal[4] for deal in deals}
-        ).values_list("pk", "code", "probability", "order", "process_id", "procurement_step")
-    }
-    gates = {
-        process_id: order
-        for code, _probability, order, process_id, _step in stages.values()
-        if code == rules.GATE_STAGE_CODE
-    }
-    # Plain joins on the owner, then only the deals `mine` kept (restrict() may hide some of them): cheaper
-    # for the database than the same filter as a nested subquery in every query.
-    open_deal = {"opportunity__owner": user, "opportunity__status": OpportunityStatus.OPEN}
-    kept = {deal[0] for deal in deals}
-    weights = defaultdict(dict)
-    for deal_id, stakeholder_id, phase, percent in (
-        InfluenceWeight.objects.filter(stakeholder__opportunity__owner=user)
-        .filter(stakeholder__opportunity__status=OpportunityStatus.OPEN)
-        .values_list("stakeholder__opportunity_id", "stakeholder_id", "phase", "percent")
-        .order_by()
-    ):
-        if deal_id in kept:
-            weights[stakeholder_id][phase] = percent
-    people = Stakeholder.objects.filter(**open_deal)
-    contacts = people.values("contact_id")
-    last_contacts = _last_contacts(contacts)
-    paired = set(
-        CounterpartPair.objects.filter(their_person_id__in=contacts, our_person__is_active=True).values_list(
-            "their_person_id", flat=True
-        )
-    )
-    by_deal = defaultdict(list)
-    columns = ("contact_id", "contact__name", "roles", "attitude", "next_action", "next_action_due")
-    for row in people.order_by("opportunity_id", "contact__name", "id").values_list(
-        "pk", "opportunity_id", *columns
-    ):
-        if row[1] in kept:
-            by_deal[row[1]].append(row)
-    found = []
-    for pk, number, name, account_name, process_id, stage_id, expected_close in deals:
-        code, probability, order, _process, step = stages[stage_id]
-        rows = by_deal.get(pk, [])
-        totals = _phase_totals(weights.get(row[0], {}) for row in rows)
-        shown = _phase_to_show(None, PHASE_OF_STEP.get(scoring.step_of(step)), totals)
-        facts = [
-            rules.Facts(
-                id=stakeholder_id,
-                name=person,
-                roles=frozenset(roles),
-                attitude=attitude,
-                weight=weights.get(stakeholder_id, {}).get(shown, 0),
-                last_contact=last_contacts.get(contact_id),
-                paired=contact_id in paired,
-            )
-            for stakeholder_id, _deal, contact_id, person, roles, attitude, _next, _due in rows
-        ]
-        gate = gates.get(process_id)
-        deal_actions = rules.actions(facts, today=today, past_gate=gate is not None and order >= gate)
-        planned = sorted(
-            (
-                PlannedAction(stakeholder_id, person, next_action, due)
-                for stakeholder_id, _deal, _contact, person, _roles, _attitude, next_action, due in rows
-                if next_action
-            ),
-            key=lambda p: (p.next_action_due or datetime.date.max, p.name, p.stakeholder_id),
-        )
-        if deal_actions or planned:
-            found.append(
-                OpportunityActions(
-                    pk, number, name, account_name, code, probability, expected_close, deal_actions, planned
-                )
-            )
-    return sorted(found, key=lambda group: group.sort_key)
-
-
-def action_counts(groups: list[OpportunityActions]) -> dict[str, int]:
-    """How many of the deals each rule asks something of, in the rules' order of urgency."""
-    counts = dict.fromkeys(rules.PRIORITY, 0)
-    for group in groups:
-        for fired in {action.rule for action in group.actions}:
-            counts[fired] += 1
-    return counts
 
 
 def pair_candidates(*, user, account: Account):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kam.accounts import selectors as account_selectors
 from kam.api.pagination import list_page
-from kam.buyingcenter import rules, selectors, services, spin_transfer, transfer, value
+from kam.buyingcenter import action_store, rules, selectors, services, spin_transfer, transfer, value
 from kam.buyingcenter.choices import ROLE_GUIDANCE, BuyingRole, NeedStage, ProjectPhase, SpinKind
 from kam.buyingcenter.forms import (
     CounterpartPairForm,
@@ -297,16 +297,17 @@ def my_actions(request):
     rule = request.GET.get("rule", "")
     if rule not in rules.PRIORITY:
         rule = ""
-    groups = selectors.my_actions(user=request.user, today=today)
-    counts = selectors.action_counts(groups)
+    found = action_store.entries(user=request.user, today=today)
+    counts = action_store.counts(found)
     if rule:
-        groups = [group for group in groups if any(action.rule == rule for action in group.actions)]
+        found = [entry for entry in found if entry.has(rule)]
+    page = list_page(request, found, page_size=ACTIONS_PER_PAGE)
+    page.rows = action_store.groups(page.rows, today=today)
     context = {
-        "page": list_page(request, groups, page_size=ACTIONS_PER_PAGE),
+        "page": page,
         "today": today,
         "rule": rule,
         "rule_counts": [(key, rules.RULE_LABELS[key], count) for key, count in counts.items()],
-        "deals": len(groups),
     }
     return render(request, "buyingcenter/my_actions.html", context)
 
