@@ -40,6 +40,7 @@ IDENTIFY, FIND_OUT, NEUTRALISE, WIN_OVER, FOLLOW_UP = (
 )
 SECTIONS = {IDENTIFY: "M4.2", FIND_OUT: "M4.3", NEUTRALISE: "M4.4", WIN_OVER: "M4.4", FOLLOW_UP: "M3.6"}
 PRIORITY = {IDENTIFY: 0, FIND_OUT: 1, NEUTRALISE: 2, WIN_OVER: 3, FOLLOW_UP: 4}
+RULE_BITS = {rule: 1 << priority for rule, priority in PRIORITY.items()}
 RULE_LABELS = {
     IDENTIFY: gettext_lazy("Identify the buyers"),
     FIND_OUT: gettext_lazy("Find the key decision maker"),

@@ -50,8 +50,8 @@ def test_a_fresh_outcome_is_read_not_recomputed(world, opportunity, m43):
         ("follow_up", "王桑"),
         ("follow_up", "李阳"),
     ]
-    DealActions.objects.filter(opportunity=opportunity).update(fires=["identify"])  # a marker, not real
-    assert [entry.fires for entry in action_store.entries(user=world.owner)] == [("identify",)]
+    DealActions.objects.filter(opportunity=opportunity).update(fires=1)  # a marker: "identify" only
+    assert [entry.fires for entry in action_store.entries(user=world.owner)] == [1]
 
 
 WRITES = {
