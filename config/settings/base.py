@@ -158,6 +158,7 @@ SPECTACULAR_SETTINGS = {
         "IndustryClassEnum": "kam.planning.choices.IndustryClass",
         "RelationshipStageEnum": "kam.service.choices.Stage",
         "ServiceRequestKindEnum": "kam.service.choices.RequestKind",
+        "InteractionKindEnum": "kam.accounts.choices.InteractionKind",
     },
 }
 REST_KNOX = {

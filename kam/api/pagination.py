@@ -2,6 +2,7 @@
 
 from types import SimpleNamespace
 
+from django.core.paginator import Paginator
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
@@ -37,4 +38,24 @@ def keyset_page(request, queryset, *, orderings: dict[str, tuple], default: str,
         next_url=paginator.get_next_link(),
         previous_url=paginator.get_previous_link(),
         ordering=request.GET.get("ordering") if request.GET.get("ordering") in orderings else default,
+    )
+
+
+def list_page(request, items: list, *, page_size: int = 25):
+    """One page of a list computed in Python (not a queryset), with the same next/previous links as
+    keyset_page; `?page=N` keeps the other query parameters."""
+    page = Paginator(items, page_size).get_page(request.GET.get("page"))
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = number
+        return f"?{query.urlencode()}"
+
+    return SimpleNamespace(
+        rows=page.object_list,
+        number=page.number,
+        pages=page.paginator.num_pages,
+        total=page.paginator.count,
+        next_url=url(page.next_page_number()) if page.has_next() else None,
+        previous_url=url(page.previous_page_number()) if page.has_previous() else None,
     )

@@ -63,6 +63,7 @@ urlpatterns = [
     path("accounts/<int:pk>/indicators/", tiering.AccountIndicatorsView.as_view(), name="account-indicators"),
     path("value-calculator/", buyingcenter.ValueCalculatorView.as_view(), name="value-calculator"),
     path("funnel/", pipeline.FunnelView.as_view(), name="api-funnel"),
+    path("funnel/benchmark/", pipeline.FunnelBenchmarkView.as_view(), name="api-funnel-benchmark"),
     path("forecast/", pipeline.ForecastView.as_view(), name="api-forecast"),
     path("", include(router.urls)),
 ]

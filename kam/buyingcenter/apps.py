@@ -12,7 +12,7 @@ class BuyingCenterConfig(AppConfig):
 
         from kam.accounts.panels import AccountPanel
         from kam.accounts.panels import register_panel as register_account_panel
-        from kam.buyingcenter import selectors
+        from kam.buyingcenter import action_store, handover, selectors  # noqa: F401  (pairs move in a handover)
         from kam.buyingcenter.models import (
             AttitudeReport,
             CounterpartPair,
@@ -29,6 +29,7 @@ class BuyingCenterConfig(AppConfig):
         from kam.pipeline.panels import OpportunityPanel, register_gate_warning, register_panel
         from kam.users import access
 
+        action_store.connect()
         access.register_account_scoped("buyingcenter.Stakeholder", "opportunity__account__")
         for label in ("buyingcenter.AttitudeReport", "buyingcenter.InfluenceWeight"):
             access.register_account_scoped(label, "stakeholder__opportunity__account__")

@@ -444,3 +444,38 @@ class SpinStep(TimeStampedModel):
             raise ValidationError({"question": _("Pick a question of the same kind.")})
         if self.answered_on and not self.answer.strip():
             raise ValidationError({"answer": _("Write the answer, or clear its date.")})
+
+
+class DealActions(models.Model):
+    """The rules' outcome for one open opportunity (M4.3–M4.4), kept so that "my actions" reads thousands
+    of deals in one query instead of running the rules on every buying center at every request.
+
+    Derived data, never edited: `kam.buyingcenter.action_store` recomputes a row when it is missing, when the
+    opportunity's version moved on, or from `valid_until` (the day a "keep in touch" action newly fires);
+    writes to its inputs (people, weights, contacts, contact log, pairs, stages) delete the rows they touch.
+    """
+
+    opportunity = models.OneToOneField(
+        "pipeline.Opportunity", on_delete=models.CASCADE, primary_key=True, related_name="action_digest"
+    )
+    opportunity_version = models.PositiveIntegerField()
+    computed_on = models.DateField()
+    valid_until = models.DateField(null=True)
+    #: The first action's sort key (rules.Action.sort_key); priority len(rules.PRIORITY) when there is none.
+    priority = models.PositiveSmallIntegerField()
+    first_weight = models.PositiveSmallIntegerField(default=0)
+    first_name = models.CharField(max_length=200, blank=True)
+    first_stakeholder = models.BigIntegerField(default=0)
+    #: The rules that give at least one action, one bit each (rules.RULE_BITS): counted and filtered on
+    #: thousands of rows per request, where a JSON list would be parsed row by row.
+    fires = models.PositiveSmallIntegerField(default=0)
+    planned_count = models.PositiveIntegerField(default=0)
+    actions = models.JSONField(default=list)
+    planned = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("rules' outcome of a deal")
+        verbose_name_plural = _("rules' outcomes of deals")
+
+    def __str__(self):
+        return f"{self.opportunity_id} · {self.priority}"

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kam.buyingcenter.choices import DECISION_ROLES, SUGGESTED_PAIR, BuyingRole, PairLevel
 from kam.buyingcenter.scoring import NEUTRAL, OPPONENT, UNKNOWN, stance
@@ -39,6 +40,14 @@ IDENTIFY, FIND_OUT, NEUTRALISE, WIN_OVER, FOLLOW_UP = (
 )
 SECTIONS = {IDENTIFY: "M4.2", FIND_OUT: "M4.3", NEUTRALISE: "M4.4", WIN_OVER: "M4.4", FOLLOW_UP: "M3.6"}
 PRIORITY = {IDENTIFY: 0, FIND_OUT: 1, NEUTRALISE: 2, WIN_OVER: 3, FOLLOW_UP: 4}
+RULE_BITS = {rule: 1 << priority for rule, priority in PRIORITY.items()}
+RULE_LABELS = {
+    IDENTIFY: gettext_lazy("Identify the buyers"),
+    FIND_OUT: gettext_lazy("Find the key decision maker"),
+    NEUTRALISE: gettext_lazy("Eliminate the opponents"),
+    WIN_OVER: gettext_lazy("Win over the neutrals"),
+    FOLLOW_UP: gettext_lazy("Keep in touch"),
+}
 
 
 @dataclass(frozen=True)
@@ -75,13 +84,7 @@ class Action:
 
     @property
     def rule_label(self) -> str:
-        return {
-            IDENTIFY: _("Identify the buyers"),
-            FIND_OUT: _("Find the key decision maker"),
-            NEUTRALISE: _("Eliminate the opponents"),
-            WIN_OVER: _("Win over the neutrals"),
-            FOLLOW_UP: _("Keep in touch"),
-        }[self.rule]
+        return str(RULE_LABELS[self.rule])
 
     @property
     def text(self) -> str:

@@ -36,9 +36,11 @@ from kam.buyingcenter.models import (
     SpinStep,
     Stakeholder,
 )
-from kam.pipeline import selectors as pipeline_selectors
-from kam.pipeline.choices import Attitude, OpportunityStatus
+from kam.pipeline.choices import Attitude
 from kam.pipeline.models import Opportunity, Stage
+
+#: The project phases in order (ProjectPhase.values builds a new list on every call).
+PHASES = tuple(ProjectPhase.values)
 
 
 def stakeholder_list(*, user, action: str = "view") -> QuerySet[Stakeholder]:
@@ -81,10 +83,13 @@ def _gate_orders(process_ids) -> dict[int, int]:
 
 
 def _last_contacts(contact_ids) -> dict[int, datetime.date]:
-    """The date each person last appears among "their people" of the contact log (M3.6)."""
+    """The date each person last appears among "their people" of the contact log (M3.6); `contact_ids`
+    may be a subquery."""
     through = Interaction.their_people.through
+    if not isinstance(contact_ids, QuerySet):
+        contact_ids = list(contact_ids)
     rows = (
-        through.objects.filter(contact_id__in=list(contact_ids))
+        through.objects.filter(contact_id__in=contact_ids)
         .values("contact_id")
         .annotate(last=Max("interaction__occurred_on"))
         .values_list("contact_id", "last")
@@ -251,18 +256,23 @@ def _rows(stakeholders, *, phase: str, last_contacts, pairs_by_contact) -> list[
 
 
 def _totals(stakeholders) -> dict[str, int | None]:
-    totals: dict[str, int | None] = dict.fromkeys(ProjectPhase.values)
-    for stakeholder in stakeholders:
-        for weight in stakeholder.weights.all():
-            totals[weight.phase] = (totals[weight.phase] or 0) + weight.percent
+    return _phase_totals({w.phase: w.percent for w in s.weights.all()} for s in stakeholders)
+
+
+def _phase_totals(weights_per_person) -> dict[str, int | None]:
+    """Each phase's total weight over the people ({phase: percent} each); None where nobody has one."""
+    totals: dict[str, int | None] = dict.fromkeys(PHASES)
+    for weights in weights_per_person:
+        for phase, percent in weights.items():
+            totals[phase] = (totals[phase] or 0) + percent
     return totals
 
 
 def _phase_to_show(wanted: str | None, current: str | None, totals: dict) -> str:
-    if wanted in ProjectPhase.values:
+    if wanted in PHASES:
         return wanted
     weighted = [phase for phase, total in totals.items() if total is not None]
-    return scoring.effective_phase(current, weighted, ProjectPhase.values)
+    return scoring.effective_phase(current, weighted, PHASES)
 
 
 def buying_center(*, opportunity: Opportunity, phase: str | None = None, today=None) -> BuyingCenter:
@@ -384,66 +394,6 @@ def gate_warnings(opportunity: Opportunity, to_stage: Stage) -> list[str]:
         % {"role": str(BuyingRole(role).label).lower(), "gate": rules.GATE_STAGE_CODE}
         for role in missing
     ]
-
-
-@dataclass
-class OpportunityActions:
-    opportunity: Opportunity
-    actions: list[rules.Action]
-    planned: list[Stakeholder]
-
-    @property
-    def sort_key(self) -> tuple:
-        first = self.actions[0].sort_key if self.actions else (len(rules.PRIORITY),)
-        return (first, self.opportunity.expected_close or datetime.date.max, self.opportunity.pk)
-
-
-def my_actions(*, user, today=None) -> list[OpportunityActions]:
-    """The rules' actions and the planned next actions on the open opportunities `user` owns (and still
-    sees), the most urgent opportunity first. A fixed number of queries for any number of deals."""
-    today = today or timezone.localdate()
-    deals = list(
-        pipeline_selectors.opportunity_list(user=user).filter(owner=user, status=OpportunityStatus.OPEN)
-    )
-    stakeholders = _stakeholders(d.pk for d in deals)
-    last_contacts = _last_contacts({s.contact_id for s in stakeholders})
-    paired = set(
-        CounterpartPair.objects.filter(
-            their_person_id__in={s.contact_id for s in stakeholders}, our_person__is_active=True
-        ).values_list("their_person_id", flat=True)
-    )
-    gates = _gate_orders(d.process_id for d in deals)
-    by_deal = defaultdict(list)
-    for stakeholder in stakeholders:
-        by_deal[stakeholder.opportunity_id].append(stakeholder)
-    found = []
-    for deal in deals:
-        people = by_deal.get(deal.pk, [])
-        totals = _totals(people)
-        shown = _phase_to_show(None, current_phase(deal.stage), totals)
-        facts = [
-            rules.Facts(
-                id=s.pk,
-                name=s.contact.name,
-                roles=frozenset(s.roles),
-                attitude=s.attitude,
-                weight={w.phase: w.percent for w in s.weights.all()}.get(shown, 0),
-                last_contact=last_contacts.get(s.contact_id),
-                paired=s.contact_id in paired,
-            )
-            for s in people
-        ]
-        gate = gates.get(deal.process_id)
-        deal_actions = rules.actions(
-            facts, today=today, past_gate=gate is not None and deal.stage.order >= gate
-        )
-        planned = sorted(
-            (s for s in people if s.next_action),
-            key=lambda s: (s.next_action_due or datetime.date.max, s.contact.name, s.pk),
-        )
-        if deal_actions or planned:
-            found.append(OpportunityActions(deal, deal_actions, planned))
-    return sorted(found, key=lambda group: group.sort_key)
 
 
 def pair_candidates(*, user, account: Account):

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kam.accounts import selectors as account_selectors
-from kam.buyingcenter import selectors, services, spin_transfer, transfer, value
+from kam.api.pagination import list_page
+from kam.buyingcenter import action_store, rules, selectors, services, spin_transfer, transfer, value
 from kam.buyingcenter.choices import ROLE_GUIDANCE, BuyingRole, NeedStage, ProjectPhase, SpinKind
 from kam.buyingcenter.forms import (
     CounterpartPairForm,
@@ -284,13 +285,31 @@ def pair_delete(request, pk):
     return render(request, "core/confirm_delete.html", {"object": pair, "cancel_url": back})
 
 
+#: Deals per page of "my actions": a member may have thousands of open opportunities.
+ACTIONS_PER_PAGE = 25
+
+
 @login_required
 @require_GET
 def my_actions(request):
     """What the method's rules ask of me on my open opportunities, and the next actions I planned."""
     today = timezone.localdate()
-    groups = selectors.my_actions(user=request.user, today=today)
-    return render(request, "buyingcenter/my_actions.html", {"groups": groups, "today": today})
+    rule = request.GET.get("rule", "")
+    if rule not in rules.PRIORITY:
+        rule = ""
+    found = action_store.entries(user=request.user, today=today)
+    counts = action_store.counts(found)
+    if rule:
+        found = [entry for entry in found if entry.has(rule)]
+    page = list_page(request, found, page_size=ACTIONS_PER_PAGE)
+    page.rows = action_store.groups(page.rows, today=today)
+    context = {
+        "page": page,
+        "today": today,
+        "rule": rule,
+        "rule_counts": [(key, rules.RULE_LABELS[key], count) for key, count in counts.items()],
+    }
+    return render(request, "buyingcenter/my_actions.html", context)
 
 
 # --- SPIN planner and value calculator (M4.5, M4.6) ---------------------------------------------------------

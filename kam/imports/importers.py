@@ -23,6 +23,7 @@ from kam.audit.models import AuditAction
 from kam.audit.services import audit_bulk, audit_create, snapshot
 from kam.core import bulk
 from kam.core.owner_changes import owner_change
+from kam.core.signals import bulk_written
 from kam.imports.readers import Table
 from kam.imports.specs import (
     COLUMNS,
@@ -52,6 +53,13 @@ CHUNK = 900
 BATCH = 1000
 PROGRESS_EVERY = 1000
 MAX_STORED_ERRORS = 1000
+
+
+def _account_of(instance) -> int | None:
+    """The account a written record belongs to (an account is its own)."""
+    if isinstance(instance, Account):
+        return instance.pk
+    return getattr(instance, "account_id", None)
 
 
 class StaleImportError(Exception):
@@ -383,6 +391,10 @@ class Importer(abc.ABC):
             self.model, [row.instance for row in self.updates], [*update_fields, "version", "updated_at"]
         )
         self.write_m2m()
+        bulk_written.send(
+            sender=self.model,
+            account_ids={_account_of(row.instance) for row in (*self.creates, *self.updates)} - {None},
+        )
         audit_bulk(
             instances=created,
             actor=self.actor,

@@ -15,7 +15,13 @@ from kam.accounts.selectors import interaction_list
 from kam.pipeline import forecast, funnel, summary
 from kam.pipeline import status as customer_status
 from kam.pipeline.choices import OpportunityStatus
-from kam.pipeline.models import Opportunity, SalesProcess, StageTransition
+from kam.pipeline.models import FunnelBenchmarkStep, Opportunity, SalesProcess, StageTransition
+
+
+def funnel_benchmark() -> list[tuple[str, int]]:
+    """The company's activity-funnel benchmark, top first: as set by an administrator, else the method's."""
+    steps = list(FunnelBenchmarkStep.objects.order_by("order").values_list("kind", "number"))
+    return steps or list(funnel.DEFAULT_BENCHMARK)
 
 
 def activity_funnel(*, user, since: datetime.date, until: datetime.date, owners=None):
@@ -27,7 +33,7 @@ def activity_funnel(*, user, since: datetime.date, until: datetime.date, owners=
     if owners is not None:
         entries, won = entries.filter(owner_id__in=owners), won.filter(owner_id__in=owners)
     counts = dict(entries.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
-    steps = funnel.activity_funnel(counts)
+    steps = funnel.activity_funnel(counts, funnel_benchmark())
     return {"steps": steps, "leak": funnel.leakiest_step(steps), "won": won.count()}
 
 

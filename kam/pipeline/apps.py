@@ -24,5 +24,6 @@ class PipelineConfig(AppConfig):
             "pipeline.Stage",
             "pipeline.StageCriterion",
             "pipeline.SalesAid",
+            "pipeline.FunnelBenchmarkStep",
         ):
             access.register_policy(label, access.reference_data_policy)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts import selectors as account_selectors
+from kam.accounts.choices import InteractionKind
 from kam.core.forms import BootstrapFormMixin, VersionedModelForm
 from kam.core.widgets import AccountLookupWidget
 from kam.pipeline import selectors
@@ -121,3 +122,23 @@ class InfluencerForm(BootstrapFormMixin, forms.Form):
 
 
 InfluencerFormSet = forms.formset_factory(InfluencerForm, extra=3, max_num=20, validate_max=True)
+
+
+class BenchmarkStepForm(BootstrapFormMixin, forms.Form):
+    """One step of the activity-funnel benchmark; a row left blank is no step."""
+
+    kind = forms.ChoiceField(
+        label=_("Contact kind"), choices=[("", "—"), *InteractionKind.choices], required=False
+    )
+    number = forms.IntegerField(label=_("Benchmark number"), min_value=1, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("kind")) != bool(data.get("number")):
+            raise forms.ValidationError(_("Give both the kind and its number, or leave the row empty."))
+        return data
+
+
+BenchmarkStepFormSet = forms.formset_factory(
+    BenchmarkStepForm, extra=2, max_num=len(InteractionKind), validate_max=True
+)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
+from django.utils.translation import gettext as _
+
 #: M3.7's benchmark: phone appointments, visits, technical exchanges, proposals, negotiations.
 DEFAULT_BENCHMARK: tuple[tuple[str, int], ...] = (
     ("phone", 250),
@@ -22,6 +24,23 @@ DEFAULT_BENCHMARK: tuple[tuple[str, int], ...] = (
     ("proposal", 5),
     ("negotiation", 1),
 )
+
+
+#: A benchmark needs a top and at least one step below it to give a ratio.
+MIN_BENCHMARK_STEPS = 2
+
+
+def benchmark_errors(steps: Sequence[tuple[str, int]]) -> list[str]:
+    """What is wrong with a benchmark ((kind, number) from the top of the funnel), in words; [] when fine."""
+    errors = []
+    if len(steps) < MIN_BENCHMARK_STEPS:
+        errors.append(_("Give at least two steps: a ratio needs a step and the one before it."))
+    kinds = [kind for kind, _number in steps]
+    if len(set(kinds)) != len(kinds):
+        errors.append(_("Each kind of contact can be one step only."))
+    if any(number < 1 for _kind, number in steps):
+        errors.append(_("Each benchmark number must be 1 or more."))
+    return errors
 
 
 @dataclass(frozen=True)

@@ -52,15 +52,26 @@ def _next_number() -> int:
 
 
 def generate_opportunities(
-    *, count: int, seed: int = 1, today: datetime.date | None = None, audit: bool = True, analyze: bool = True
+    *,
+    count: int,
+    seed: int = 1,
+    today: datetime.date | None = None,
+    audit: bool = True,
+    analyze: bool = True,
+    owner_id: int | None = None,
+    status: str | None = None,
 ) -> int:
-    """Add `count` opportunities (with their transitions) to existing accounts; returns how many."""
+    """Add `count` opportunities (with their transitions) to existing accounts; returns how many.
+
+    `owner_id` keeps them on that owner's accounts and `status` forces their outcome (the "my actions"
+    bench gives one member thousands of open deals this way)."""
     if count <= 0:
         return 0
     process = SalesProcess.objects.filter(is_default=True).first()
     if process is None:
         raise ValueError("No default sales process: run the migrations first.")
-    accounts = list(Account.objects.values_list("pk", "owner_id"))
+    owned = Account.objects.all() if owner_id is None else Account.objects.filter(owner_id=owner_id)
+    accounts = list(owned.values_list("pk", "owner_id"))
     if not accounts:
         raise ValueError("Generate accounts before opportunities.")
     stages = list(process.stages.order_by("order"))
@@ -74,7 +85,7 @@ def generate_opportunities(
         opportunities, transitions = [], []
         for _ in range(size):
             account_id, owner_id = accounts[rng.randrange(len(accounts))]
-            outcome = rng.choices([o for o, _w in OUTCOMES], [w for _o, w in OUTCOMES])[0]
+            outcome = status or rng.choices([o for o, _w in OUTCOMES], [w for _o, w in OUTCOMES])[0]
             if outcome == OpportunityStatus.WON:
                 reached = len(stages) - 1
             elif outcome == OpportunityStatus.OPEN:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kam.accounts.choices import Currency, LeadSource
+from kam.accounts.choices import Currency, InteractionKind, LeadSource
 from kam.core.i18n import bilingual
 from kam.core.models import RestrictedQuerySet, TimeStampedModel
 from kam.pipeline.choices import AidSource, Attitude, LeadRole, OpportunityStatus
@@ -394,3 +394,21 @@ class ForecastSummary(models.Model):
 
     def __str__(self):
         return f"{self.process_id}/{self.stage_id}/{self.status}/{self.month}: {self.count}"
+
+
+class FunnelBenchmarkStep(TimeStampedModel):
+    """One step of the company's activity-funnel benchmark (M3.7): a kind of contact-log entry and how many
+    of them the benchmark expects. The method's 250 : 125 : 25 : 5 : 1 is the default
+    (kam.pipeline.funnel.DEFAULT_BENCHMARK) until an administrator sets the company's own."""
+
+    order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(_("contact kind"), max_length=20, choices=InteractionKind.choices, unique=True)
+    number = models.PositiveIntegerField(_("benchmark number"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("funnel benchmark step")
+        verbose_name_plural = _("funnel benchmark steps")
+        ordering = ["order"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.number}"

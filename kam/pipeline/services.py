@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.audit.services import audit_create, audit_delete
-from kam.core.services import create_instance, update_instance
+from kam.core.services import create_instance, delete_instance, update_instance
+from kam.pipeline import funnel
 from kam.pipeline.choices import OpportunityStatus
 from kam.pipeline.models import (
     CriterionCheck,
+    FunnelBenchmarkStep,
     Opportunity,
     ProgressReport,
     ReportInfluencer,
@@ -25,7 +27,7 @@ from kam.pipeline.models import (
 )
 from kam.pipeline.panels import gate_warnings
 from kam.pipeline.summary import forecast_changes
-from kam.users.services import ensure_can_write
+from kam.users.services import ensure_admin, ensure_can_write
 
 
 def default_process() -> SalesProcess:
@@ -242,3 +244,25 @@ def progress_report_create(
         influencer.save()
         audit_create(instance=influencer, actor=actor)
     return report
+
+
+@transaction.atomic
+def funnel_benchmark_set(*, actor, steps: list[tuple[str, int]]) -> list[FunnelBenchmarkStep]:
+    """Replace the company's activity-funnel benchmark (M3.7) with `steps` ((contact kind, number), top of the
+    funnel first); every step removed, changed or added is audited. Administrators only."""
+    ensure_admin(actor)
+    errors = funnel.benchmark_errors(steps)
+    if errors:
+        raise ValidationError(errors)
+    existing = {step.kind: step for step in FunnelBenchmarkStep.objects.select_for_update()}
+    wanted = {kind: (order, number) for order, (kind, number) in enumerate(steps, start=1)}
+    for kind, step in existing.items():
+        if kind not in wanted:
+            delete_instance(instance=step, actor=actor)
+    for kind, (order, number) in wanted.items():
+        step = existing.get(kind)
+        if step is None:
+            create_instance(instance=FunnelBenchmarkStep(kind=kind, order=order, number=number), actor=actor)
+        elif (step.order, step.number) != (order, number):
+            update_instance(instance=step, actor=actor, data={"order": order, "number": number})
+    return list(FunnelBenchmarkStep.objects.order_by("order"))

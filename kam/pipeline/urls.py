@@ -8,6 +8,7 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("board/cards/", views.board_cards, name="board_cards"),
     path("funnel/", views.funnel_page, name="funnel"),
+    path("funnel/benchmark/", views.funnel_benchmark, name="funnel_benchmark"),
     path("forecast/", views.forecast_page, name="forecast"),
     path("forecast/backtest/", views.forecast_backtest, name="forecast_backtest"),
     path("status/", views.status_page, name="status"),

@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,14 @@ from kam.core.views import add_service_errors
 from kam.pipeline import analytics, selectors, services
 from kam.pipeline.attitude import arrow
 from kam.pipeline.filtersets import OpportunityFilterSet
-from kam.pipeline.forms import CloseForm, InfluencerFormSet, MoveForm, OpportunityForm, ProgressReportForm
+from kam.pipeline.forms import (
+    BenchmarkStepFormSet,
+    CloseForm,
+    InfluencerFormSet,
+    MoveForm,
+    OpportunityForm,
+    ProgressReportForm,
+)
 from kam.pipeline.models import Stage, StageCriterion
 from kam.pipeline.panels import panels_for
 from kam.pipeline.summary import MonthRange, scope_split
@@ -389,6 +396,7 @@ def funnel_page(request):
         **filters,
         "activity": activity,
         "activity_rows": rows,
+        "benchmark": " : ".join(str(step.benchmark) for step in activity["steps"]),
         "stages": stages,
         "chart": {
             "activity": [{"name": str(r["label"]), "value": r["step"].count} for r in rows],
@@ -398,6 +406,31 @@ def funnel_page(request):
         },
     }
     return render(request, "pipeline/funnel.html", context)
+
+
+@login_required
+def funnel_benchmark(request):
+    """The company's activity-funnel benchmark (M3.7): which contact kinds, in which order, in what numbers.
+    Everyone reads it; administrators change it."""
+    current = analytics.funnel_benchmark()
+    formset = BenchmarkStepFormSet(
+        request.POST or None, initial=[{"kind": kind, "number": number} for kind, number in current]
+    )
+    if request.method == "POST":
+        if not request.user.is_admin:
+            raise PermissionDenied
+        if formset.is_valid():
+            steps = [(form.cleaned_data["kind"], form.cleaned_data["number"]) for form in formset]
+            try:
+                services.funnel_benchmark_set(actor=request.user, steps=[s for s in steps if s[0]])
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)
+            else:
+                messages.success(request, _("Funnel benchmark saved."))
+                return redirect("pipeline:funnel")
+    rows = [(InteractionKind(kind).label, number) for kind, number in current]
+    context = {"formset": formset, "can_change": request.user.is_admin, "rows": rows}
+    return render(request, "pipeline/funnel_benchmark.html", context)
 
 
 def close_months(request) -> MonthRange:

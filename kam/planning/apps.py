@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PlanningConfig(AppConfig):
-    """Strategic planning (六步分析法, METHODOLOGY M2): industry attractiveness, the six-step account plan."""
+    """Strategic planning (六步分析法, M2): industry attractiveness and the six-step account plan."""
 
     name = "kam.planning"
     label = "planning"

@@ -25,6 +25,9 @@ class HandoverKind:
     label: str | Promise
     owned_by: Callable[[object], QuerySet]  # user -> the records that move
     owner_field: str
+    #: (records, to_user) -> those of them that may move; the others stay (e.g. they would duplicate one of
+    #: the receiver's own records).
+    movable: Callable[[QuerySet, object], QuerySet] | None = None
 
 
 _KINDS: list[HandoverKind] = []
@@ -83,9 +86,12 @@ def handover_execute(*, from_user, to_user, actor) -> dict[str, int]:
 
 
 def _move(kind: HandoverKind, *, from_user, to_user, actor) -> int:
-    records = list(kind.owned_by(from_user).select_for_update())
+    moving = kind.owned_by(from_user)
+    if kind.movable is not None:
+        moving = kind.movable(moving, to_user)
+    records = list(moving.select_for_update())
     befores = [snapshot(record) for record in records]
-    model = kind.owned_by(from_user).model
+    model = moving.model
     with owner_change(model, [r.pk for r in records]):
         model._base_manager.filter(pk__in=[r.pk for r in records]).update(
             **{kind.owner_field: to_user.pk}, version=F("version") + 1

@@ -189,16 +189,16 @@ class BuyingCenterSerializer(serializers.Serializer):
 
 
 class PlannedSerializer(serializers.Serializer):
-    stakeholder = serializers.IntegerField(source="pk")
-    name = serializers.CharField(source="contact.name")
+    stakeholder = serializers.IntegerField(source="stakeholder_id")
+    name = serializers.CharField()
     next_action = serializers.CharField()
     next_action_due = serializers.DateField(allow_null=True)
 
 
 class OpportunityActionsSerializer(serializers.Serializer):
-    opportunity = serializers.IntegerField(source="opportunity.pk")
-    number = serializers.CharField(source="opportunity.number")
-    name = serializers.CharField(source="opportunity.name")
+    opportunity = serializers.IntegerField(source="opportunity_id")
+    number = serializers.CharField()
+    name = serializers.CharField()
     actions = ActionSerializer(many=True)
     planned = PlannedSerializer(many=True)
 

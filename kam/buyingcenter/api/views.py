@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kam.accounts.api.views import ServiceModelViewSet
-from kam.buyingcenter import selectors, services, value
+from kam.buyingcenter import action_store, selectors, services, value
 from kam.buyingcenter.api.serializers import (
     AttitudeInputSerializer,
     BuyingCenterSerializer,
@@ -114,7 +114,7 @@ class BuyingCenterViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], url_path="my-actions")
     def my_actions(self, request):
         """The rules' actions and the planned next actions on my open opportunities, most urgent first."""
-        groups = selectors.my_actions(user=request.user)
+        groups = action_store.groups(action_store.entries(user=request.user))
         return Response(OpportunityActionsSerializer(groups, many=True).data)
 
 

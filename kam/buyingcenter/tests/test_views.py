@@ -430,6 +430,46 @@ def test_my_actions_lists_my_open_deals_with_actions(client, world, opportunity,
     assert "Nothing to do" in _text(client.get(reverse("buyingcenter:my_actions")).content.decode())
 
 
+def _rule_counts(page: str) -> dict[str, int]:
+    badges = re.findall(r'data-rule="(\w+)">[^<]*<span class="badge[^"]*">(\d+)<', page)
+    return {rule: int(count) for rule, count in badges}
+
+
+def test_my_actions_counts_and_filters_by_rule(client, world, opportunity, m43):
+    client.force_login(world.owner)
+    url = reverse("buyingcenter:my_actions")
+    page = client.get(url).content.decode()
+    assert _rule_counts(page) == {
+        "identify": 0,
+        "find_out": 1,
+        "neutralise": 1,
+        "win_over": 1,
+        "follow_up": 1,
+    }
+    win_over = client.get(url, {"rule": "win_over"}).content.decode()
+    assert opportunity.number in win_over and 'aria-current="page" data-rule="win_over"' in win_over
+    identify = client.get(url, {"rule": "identify"}).content.decode()
+    assert "action-group" not in identify
+    assert "No open opportunity of yours needs this kind of action." in _text(identify)
+    unknown = client.get(url, {"rule": "nonsense"}).content.decode()  # an unknown rule shows everything
+    assert opportunity.number in unknown
+
+
+def test_my_actions_pages_through_many_deals(client, world):
+    for index in range(27):
+        deal = make_opportunity(account=world.account, actor=world.owner, name=f"Deal {index:02d}")
+        make_stakeholder(opportunity=deal, actor=world.owner, name=f"Buyer {index}", roles=["economic"])
+    client.force_login(world.owner)
+    url = reverse("buyingcenter:my_actions")
+    first = client.get(url).content.decode()
+    assert first.count('data-testid="action-group"') == 25
+    assert "27 opportunities need something from you · page 1 of 2" in _text(first)
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('data-testid="action-group"') == 2 and 'rel="prev"' in second
+    shown = re.findall(r" Deal (\d\d)</a>", first + second)
+    assert sorted(shown) == [f"{i:02d}" for i in range(27)]
+
+
 def test_sidebar_links_my_actions(client, world):
     client.force_login(world.owner)
     page = client.get(reverse("home")).content.decode()

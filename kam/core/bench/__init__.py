@@ -38,7 +38,13 @@ DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/kam_bench"
 DEFAULT_SQLITE_PATH = VAR_DIR / "bench" / "kam_bench.sqlite3"  # the size goes before the suffix
 SCENARIOS = {"list": "/accounts/", "api": "/api/accounts/"}
 #: Pipeline pages, measured on their own databases sized in opportunities (--opportunity-sizes).
-PIPELINE_SCENARIOS = {"board": "/pipeline/board/", "opportunities": "/pipeline/"}
+PIPELINE_SCENARIOS = {
+    "board": "/pipeline/board/",
+    "opportunities": "/pipeline/",
+    "actions": "/buying-center/actions/",
+}
+#: "My actions" is one person's page: measured for the member who owns --actions-open-deals open deals.
+SCENARIO_ROLES = {"actions": ["member"]}
 PATHS = {**SCENARIOS, **PIPELINE_SCENARIOS}
 ACCOUNT_STEPS = {*SCENARIOS, "import"}
 PIPELINE_STEPS = {*PIPELINE_SCENARIOS, "forecast"}
@@ -46,7 +52,12 @@ ALL_STEPS = [*SCENARIOS, "import", *PIPELINE_SCENARIOS, "forecast"]
 ROLES = ["member", "manager", "director", "admin"]
 TARGET = {"requests_per_s": 150, "p99_ms": 100, "import_rows_per_s": 20000}
 #: The pipeline issue's targets: board p99, list p99, forecast in-process (summary), all at 1M on PostgreSQL.
-PIPELINE_TARGET = {"board_p99_ms": 150, "opportunities_p99_ms": 100, "forecast_ms": 100}
+PIPELINE_TARGET = {
+    "board_p99_ms": 150,
+    "opportunities_p99_ms": 100,
+    "forecast_ms": 100,
+    "actions_p99_ms": 200,
+}
 
 
 @dataclass
@@ -68,6 +79,7 @@ class Options:
     import_rows: int = 20000
     opportunity_sizes: list[int] = field(default_factory=lambda: [200_000, 1_000_000])
     opportunities_per_account: int = 10
+    actions_open_deals: int = 5000
     postgres_url: str = DEFAULT_POSTGRES_URL
     sqlite_path: Path = DEFAULT_SQLITE_PATH
     explain: bool = False
@@ -284,6 +296,7 @@ PAGE_CHECKS = {
     "/accounts/": ('data-testid="account-table"', r'href="/accounts/(?!\?)'),
     "/pipeline/": ('data-testid="opportunity-table"', r'href="/pipeline/\d+/"'),
     "/pipeline/board/": ('data-testid="board"', r'data-testid="card-'),
+    "/buying-center/actions/": ('data-testid="rule-filter"', r'data-testid="action-group"'),
 }
 
 
@@ -494,7 +507,7 @@ def load_pages(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with Server(url, workers=options.workers, log_path=log_path) as server:
         for scenario in scenarios:
-            for role in options.roles:
+            for role in [r for r in options.roles if r in SCENARIO_ROLES.get(scenario, ROLES)]:
                 info = prepared["roles"][role]
                 row = {**base_row, "scenario": scenario, "user_role": role}
                 row.update(measure(options, server, scenario, info, password))
@@ -529,6 +542,10 @@ def run_pipeline_size(
         document["generate"].append({"database": database, "to_opportunities": size, **generated})
     elif state["opportunities"] > size:
         log(f"{database}: holds {state['opportunities']:,} opportunities, more than {size:,}")
+    if "actions" in options.only:
+        log(f"{database}: giving the member {options.actions_open_deals:,} open deals with buying centers")
+        staffed = internal(url, "buying_centers", count=options.actions_open_deals, seed=options.seed)
+        document["generate"].append({"database": database, "buying_centers": staffed})
     password = secrets.token_urlsafe(16)
     log(f"{database}: preparing users, tokens, statistics")
     prepared = internal(

@@ -35,7 +35,11 @@ ROLE_USERS = {
     "admin": BENCH_ADMIN,
 }
 PAGES = {"list": "/accounts/", "api": "/api/accounts/"}
-PIPELINE_PAGES = {"board": "/pipeline/board/", "opportunities": "/pipeline/"}
+PIPELINE_PAGES = {
+    "board": "/pipeline/board/",
+    "opportunities": "/pipeline/",
+    "actions": "/buying-center/actions/",
+}
 
 
 def database_info() -> dict:
@@ -120,6 +124,19 @@ def opportunities_step(*, count: int, seed: int) -> dict:
     }
 
 
+def buying_centers_step(*, count: int, seed: int) -> dict:
+    """The member gets `count` open opportunities, each with a buying center (kam.buyingcenter.generate)."""
+    from kam.buyingcenter.generate import generate_buying_centers
+    from kam.users.models import User
+
+    member = User.objects.get(username=ROLE_USERS["member"])
+    started = time.perf_counter()
+    with request_id_scope():
+        made = generate_buying_centers(owner_id=member.pk, open_deals=count, seed=seed)
+    _refresh_statistics()
+    return {**made, "seconds": round(time.perf_counter() - started, 1)}
+
+
 def prepare(*, owners: int, password: str, explain: bool, pages: str = "accounts") -> dict:
     """Bench users with a password and a fresh API token each; statistics refreshed; query diagnostics
     of the account pages or (`pages="pipeline"`) of the board and the opportunity list."""
@@ -173,7 +190,9 @@ def _refresh_statistics() -> None:
     and a checkpoint."""
     tables = ["accounts_account", "accounts_contact", "accounts_interaction", "accounts_accountteammember",
               "accounts_interaction_their_people", "users_user", "users_team", "django_session",
-              "pipeline_opportunity", "pipeline_stagetransition", "pipeline_forecastsummary"]  # fmt: skip
+              "pipeline_opportunity", "pipeline_stagetransition", "pipeline_forecastsummary",
+              "buyingcenter_stakeholder", "buyingcenter_influenceweight",
+              "buyingcenter_counterpartpair"]  # fmt: skip
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for table in tables:

@@ -4,12 +4,13 @@ from decimal import Decimal
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kam.accounts.api.views import ServiceModelViewSet
+from kam.accounts.choices import InteractionKind
 from kam.pipeline import analytics, selectors, services
 from kam.pipeline import views as page_views
 from kam.pipeline.api.serializers import (
@@ -220,3 +221,26 @@ class ForecastView(APIView):
                 ],
             }
         )
+
+
+class BenchmarkStepSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=InteractionKind.choices)
+    number = serializers.IntegerField(min_value=1)
+
+
+class FunnelBenchmarkView(APIView):
+    """The activity-funnel benchmark (M3.7), top of the funnel first: everyone reads it; administrators
+    replace it with PUT (the whole list; at least two steps, each kind once)."""
+
+    @extend_schema(responses=BenchmarkStepSerializer(many=True))
+    def get(self, request):
+        return Response([{"kind": kind, "number": number} for kind, number in analytics.funnel_benchmark()])
+
+    @extend_schema(request=BenchmarkStepSerializer(many=True), responses=BenchmarkStepSerializer(many=True))
+    def put(self, request):
+        steps = BenchmarkStepSerializer(data=request.data, many=True)
+        steps.is_valid(raise_exception=True)
+        services.funnel_benchmark_set(
+            actor=request.user, steps=[(step["kind"], step["number"]) for step in steps.validated_data]
+        )
+        return self.get(request)

@@ -77,7 +77,7 @@ def test_handover_moves_exactly_what_the_preview_showed(world):
     )
     InteractionFactory(account=world.account, owner=world.owner, next_step="")
     preview = {line.key: line.count for line in handover_preview(from_user=world.owner)}
-    assert preview == {"accounts": 2, "next_steps": 1, "opportunities": 0}
+    assert preview == {"accounts": 2, "next_steps": 1, "opportunities": 0, "counterpart_pairs": 0}
     audit_before = ObjectChange.objects.count()
 
     moved = handover_execute(from_user=world.owner, to_user=world.teammate, actor=world.admin)
@@ -100,6 +100,7 @@ def test_handover_moves_exactly_what_the_preview_showed(world):
         "accounts": 0,
         "next_steps": 0,
         "opportunities": 0,
+        "counterpart_pairs": 0,
     }
 
 
@@ -126,12 +127,18 @@ def test_handover_page_previews_then_moves(client, world):
         ("accounts", 1),
         ("next_steps", 0),
         ("opportunities", 0),
+        ("counterpart_pairs", 0),
     ]
     response = client.post(
         reverse("users:handover"),
         {"from_user": world.owner.pk, "to_user": world.teammate.pk, "confirm": "1", "deactivate": "on"},
     )
-    assert response.context["moved"] == {"accounts": 1, "next_steps": 0, "opportunities": 0}
+    assert response.context["moved"] == {
+        "accounts": 1,
+        "next_steps": 0,
+        "opportunities": 0,
+        "counterpart_pairs": 0,
+    }
     world.owner.refresh_from_db()
     assert not world.owner.is_active
     assert Account.objects.get(pk=world.account.pk).owner == world.teammate
@@ -155,7 +162,7 @@ def test_handover_message_names_each_kind_in_the_users_language(client, world):
     )
     assert [str(m) for m in response.context["messages"]] == [
         f"Handover done: 1 records moved to {world.teammate} "
-        "(Accounts owned 1 · Open next steps 0 · Open opportunities 0)."
+        "(Accounts owned 1 · Open next steps 0 · Open opportunities 0 · Counterpart pairs 0)."
     ]
     assert b"next_steps" not in response.content
 

@@ -51,6 +51,12 @@ class Command(BaseCommand):
             default=10,
             help="pipeline databases get opportunities ÷ this many accounts (10)",
         )
+        parser.add_argument(
+            "--actions-open-deals",
+            type=int,
+            default=5000,
+            help="open opportunities (with buying centers) the member owns for the 'actions' step (5000)",
+        )
         parser.add_argument("--roles", default=",".join(bench.ROLES), help="any of " + ",".join(bench.ROLES))
         parser.add_argument(
             "--keep-data", action="store_true", help="keep the bench databases for the next run"
@@ -76,7 +82,15 @@ class Command(BaseCommand):
         # Steps run by the bench itself in a subprocess against the bench database.
         parser.add_argument(
             "--internal",
-            choices=["status", "generate", "opportunities", "prepare", "import", "forecast"],
+            choices=[
+                "status",
+                "generate",
+                "opportunities",
+                "buying_centers",
+                "prepare",
+                "import",
+                "forecast",
+            ],
             help=argparse.SUPPRESS,
         )
         parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
@@ -123,6 +137,7 @@ class Command(BaseCommand):
             import_rows=options["import_rows"],
             opportunity_sizes=options["opportunity_sizes"],
             opportunities_per_account=options["opportunities_per_account"],
+            actions_open_deals=options["actions_open_deals"],
             postgres_url=options["postgres_url"],
             sqlite_path=options["sqlite_path"].resolve(),
             explain=options["explain"],
@@ -151,6 +166,8 @@ class Command(BaseCommand):
             )
         if step == "opportunities":
             return inside.opportunities_step(count=options["count"], seed=options["seed"])
+        if step == "buying_centers":
+            return inside.buying_centers_step(count=options["count"], seed=options["seed"])
         if step == "prepare":
             return inside.prepare(
                 owners=options["owners"],
