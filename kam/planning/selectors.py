@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Sum, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -338,6 +338,22 @@ def _needs(*, user, account: Account) -> dict:
     return {"decisions": decisions, "contacts": contacts}
 
 
+def _rivals(*, user, account: Account, limit: int = 20) -> list:
+    """Step 2's facts: the account's deals with the competitors met on them (and who won a lost one), open
+    deals first."""
+    from kam.pipeline import selectors as pipeline_selectors
+    from kam.pipeline.choices import OpportunityStatus
+
+    deals = (
+        pipeline_selectors.opportunity_list(user=user)
+        .filter(account=account)
+        .exclude(competitors="", winning_competitor="")
+        .annotate(closed=Case(When(status=OpportunityStatus.OPEN, then=0), default=1))
+        .order_by("closed", "-amount", "id")
+    )
+    return list(deals[:limit])
+
+
 def _progress_reports(*, user, account: Account, limit: int = 5) -> list:
     from kam.pipeline.models import ProgressReport
 
@@ -404,6 +420,7 @@ def plan_context(*, user, plan: AccountPlan) -> dict:
         "profile": profile,
         "segments": segments_of(profile),
         "competition": competition_selectors.account_competition(user=user, account=account),
+        "rivals": _rivals(user=user, account=account),
         **_needs(user=user, account=account),
         "measures": measures,
         "lanes": roadmap_lanes(measures),

@@ -1,6 +1,8 @@
 """Pages of planning (M2): the industry attractiveness matrix edited in place, industry profiles with the
 results KAM knows, the key-account base, and the six-step account plan with its PDF and XLSX."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -99,9 +102,9 @@ def matrix_cell(request, row_pk, criterion_pk):
         error = " ".join(form.errors["value"])
     if not request.htmx:
         if error:
-            messages.error(request, error)
+            messages.error(request, f"{row.industry} · {criterion}: {error}")
         return redirect("planning:matrix")
-    context = _matrix_context(request, cell_error=error, error_cell=(row.pk, criterion.pk))
+    context = _matrix_context(request, cell_error=error, error_row=row, error_criterion=criterion)
     response = render(request, "planning/partials/_matrix_table.html", context)
     response["Vary"] = "HX-Request"
     return response
@@ -329,6 +332,7 @@ def base(request):
         "planning/base.html",
         {
             "composition": composition,
+            "revenue_total": sum((revenue for _industry, revenue, _share in composition), Decimal(0)),
             "chart": {"slices": [{"name": str(i), "value": float(v)} for i, v, _share in composition]},
             "lines": list(selectors.business_line_list(user=request.user)),
             "can_keep": is_keeper(request.user),
@@ -381,7 +385,9 @@ def business_line_delete(request, pk):
 @require_GET
 def plan_list(request):
     return render(
-        request, "planning/plan_list.html", {"plans": list(selectors.current_plans(user=request.user))}
+        request,
+        "planning/plan_list.html",
+        {"plans": list(selectors.current_plans(user=request.user)), "today": timezone.localdate()},
     )
 
 

@@ -240,8 +240,9 @@ def account_service(*, user, account: Account, as_of: datetime.date | None = Non
     grid_data = grid_view(account)
     index = figures.loyalty_for(account, as_of=as_of)
     contributions = list(Contribution.objects.restrict(user).filter(account=account))
+    spends = list(CategorySpend.objects.restrict(user).filter(account=account))
     years = sorted({c.year for c in contributions} | {as_of.year, as_of.year - 1}, reverse=True)
-    money = figures.revenue_by_year([account.pk], years)
+    money = figures.revenue_by_year([account.pk], years + [s.year for s in spends])
     contribution_rows = [
         {
             "year": year,
@@ -268,7 +269,16 @@ def account_service(*, user, account: Account, as_of: datetime.date | None = Non
         "ladder": ladder(stage),
         "history": list(stage_history(user=user, account=account)),
         "spend_year": spend_year,
-        "spends": list(CategorySpend.objects.restrict(user).filter(account=account)),
+        "spends": [
+            {
+                "spend": spend,
+                "revenue": money.get((account.pk, spend.year), {}).get("revenue", Decimal(0)),
+                "share": wallet.share_of_wallet(
+                    money.get((account.pk, spend.year), {}).get("revenue", Decimal(0)), spend.amount
+                ),
+            }
+            for spend in spends
+        ],
         "share": share,
         "suggestion": suggestion,
         "pattern": pattern,

@@ -43,6 +43,15 @@ def stage_change(
     if current is not None and current.stage == to_stage:
         raise ValidationError({"to_stage": _("The account is already at this stage.")})
     changed_on = changed_on or timezone.localdate()
+    if changed_on > timezone.localdate():
+        raise ValidationError({"changed_on": _("The date is in the future.")})
+    if current is not None and changed_on < current.since:
+        raise ValidationError(
+            {
+                "changed_on": _("The current stage holds since %(date)s; a change cannot be dated before it.")
+                % {"date": current.since.isoformat()}
+            }
+        )
     change = create_instance(
         instance=StageChange(
             account=account,
@@ -215,9 +224,15 @@ def request_resolve(
         raise ValidationError(_("This request is already resolved."))
     if not (resolution or "").strip():
         raise ValidationError({"resolution": _("Say how it was resolved.")})
+    now = timezone.now()
+    resolved_at = resolved_at or now
+    if resolved_at < request.opened_at:
+        raise ValidationError({"resolved_at": _("It cannot be resolved before it was opened.")})
+    if resolved_at > now:
+        raise ValidationError({"resolved_at": _("This time is in the future.")})
     return update_instance(
         instance=request,
         actor=actor,
-        data={"resolved_at": resolved_at or timezone.now(), "resolution": resolution.strip()},
+        data={"resolved_at": resolved_at, "resolution": resolution.strip()},
         expected_version=expected_version,
     )

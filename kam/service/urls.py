@@ -13,6 +13,7 @@ urlpatterns = [
     path("loyalty/", views.loyalty, name="loyalty"),
     path("requests/", views.request_list, name="request_list"),
     path("requests/export/<str:fmt>/", views.requests_export, name="requests_export"),
+    path("requests/import/", views.requests_import, name="requests_import"),
     path("requests/<int:pk>/resolve/", views.request_resolve, name="request_resolve"),
     path("surveys/", views.survey_list, name="survey_list"),
     path("accounts/<int:pk>/", views.account_service, name="account"),

@@ -137,18 +137,28 @@ def loyalty(request):
     return render(request, "service/loyalty.html", {"filter": filterset, "page": page})
 
 
-@login_required
-@require_GET
-def request_list(request):
+def _request_page(request, *, form=None, errors=(), status=200):
     filterset = RequestFilterSet(
         request.GET, queryset=selectors.request_list(user=request.user), request=request
     )
     page = keyset_page(request, filterset.qs, orderings=REQUEST_ORDERINGS, default="-opened_at")
-    return render(
-        request,
-        "service/request_list.html",
-        {"filter": filterset, "page": page, "formats": [("csv", "CSV"), ("xlsx", "XLSX")]},
-    )
+    transfer_card = {
+        "exports": [
+            (reverse("service:requests_export", args=[fmt]) + (f"?{query}" if query else ""), label)
+            for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"))
+            for query in [request.GET.urlencode()]
+        ],
+        "form": form or ImportFileForm(),
+        "errors": list(errors),
+    }
+    context = {"filter": filterset, "page": page, "transfer": transfer_card}
+    return render(request, "service/request_list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def request_list(request):
+    return _request_page(request)
 
 
 @login_required
@@ -361,6 +371,7 @@ def spend_export(request, fmt):
 
 
 def _import(request, key, run, done):
+    """Import a stage or spend file; on errors show the stage list with them, nothing saved."""
     form = ImportFileForm(request.POST, request.FILES)
     result = read_upload(form, lambda table: run(user=request.user, table=table))
     if result is not None and not result.errors:
@@ -382,3 +393,15 @@ def stages_import(request):
 @require_POST
 def spend_import(request):
     return _import(request, "spend", transfer.import_spend, _("Imported %(count)d spend estimates."))
+
+
+@login_required
+@require_POST
+def requests_import(request):
+    """Open and resolve service requests from a file; on errors show the list with them, nothing saved."""
+    form = ImportFileForm(request.POST, request.FILES)
+    result = read_upload(form, lambda table: transfer.import_requests(user=request.user, table=table))
+    if result is not None and not result.errors:
+        messages.success(request, _("Opened or resolved %(count)d requests.") % {"count": result.saved})
+        return redirect("service:request_list")
+    return _request_page(request, form=form, errors=result.errors if result else (), status=400)

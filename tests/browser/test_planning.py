@@ -22,6 +22,10 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+Y_AXIS_IS = """(name) => {
+  const chart = echarts.getInstanceByDom(document.querySelector('[data-testid="scatter"]'));
+  return chart.getOption().yAxis[0].name === name;
+}"""
 CHART_DRAWN = """(selector) => {
   const el = document.querySelector(selector);
   const chart = el && window.echarts && echarts.getInstanceByDom(el);
@@ -104,7 +108,10 @@ def test_the_account_plan_and_its_pdf(demo, new_page, log_in, shot, tmp_path):
     for step in ("industry", "competition", "needs", "solution", "service", "customer"):
         expect(page.get_by_test_id(f"step-{step}")).to_be_visible()
     expect(page.get_by_test_id("measure")).to_have_count(8)
+    expect(page.get_by_test_id("rivals")).to_have_text(re.compile(r"0202 .*\(Open\): 中国电信, 中国网通"))
     expect(page.get_by_test_id("report").first).to_contain_text("0202")
+    expect(page.get_by_test_id("report-progress").first).to_have_text("Current progress (−5 … +5): +2")
+    expect(page.get_by_test_id("balance-people")).to_contain_text("6 / 7")
     shot(page, "1-plan")
     _docs(page, "plan-en")
 
@@ -120,6 +127,7 @@ def test_the_account_plan_and_its_pdf(demo, new_page, log_in, shot, tmp_path):
         "语音业务 Voice services",
         "银信通",
         "Act now",
+        "中国电信, 中国网通",
     ):
         assert expected in text, expected
 
@@ -141,11 +149,15 @@ def test_industry_profiles_and_the_key_account_base(demo, new_page, log_in, shot
     page.goto("/planning/industries/")
     page.wait_for_function(CHART_DRAWN, arg='[data-testid="scatter"]')
     expect(page.get_by_test_id("industry-card").filter(has_text="Government")).to_contain_text("308")
+    page.get_by_test_id("scatter-axis").get_by_text("Revenue (12 months)").click()
+    page.wait_for_function(Y_AXIS_IS, arg="Revenue (12 months)")
+    expect(page.get_by_test_id("scatter-note")).to_be_hidden()
     _docs(page, "industries-en")
     page.goto("/planning/base/")
     expect(page.get_by_test_id("business-lines")).to_contain_text("IT")
     page.wait_for_function(CHART_DRAWN, arg='[data-testid="pie"]')
     expect(page.get_by_test_id("composition")).to_contain_text("Finance")
+    expect(page.get_by_test_id("composition-total")).to_contain_text("100.00")
     _switch_language(page)
     page.wait_for_function(CHART_DRAWN, arg='[data-testid="pie"]')
     _docs(page, "base-zh")

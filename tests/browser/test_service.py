@@ -1,6 +1,7 @@
 """Key-account service (M5) in the browser: move SPD Bank from mid to high with a reason, place a contact on
-the 25-cell grid, read the loyalty explanation; the stage list and the dashboard; in English and Chinese,
-on a desktop and a 390 px phone. Screenshots of the pages go to docs/screenshots/service-*.png."""
+the 25-cell grid (counts and names apart), read the loyalty explanation; import service requests; the stage
+list and the dashboard; in English and Chinese, on a desktop and a 390 px phone. Screenshots of the pages go
+to docs/screenshots/service-*.png."""
 
 import datetime
 from decimal import Decimal
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 
 from kam.accounts.tests.factories import AccountFactory, ContactFactory, InteractionFactory
 from kam.service import services
-from kam.service.models import GridPlacement, RelationshipStage, StageChange
+from kam.service.models import GridPlacement, RelationshipStage, ServiceRequest, StageChange
 from kam.tiering.tests.factories import TransactionFactory
 
 pytestmark = pytest.mark.browser
@@ -111,6 +112,16 @@ def test_move_to_high_place_a_contact_and_read_the_loyalty(page, user, account, 
     expect(explanation).to_contain_text("−7.5")
     expect(page.get_by_test_id("pattern-chart").locator("canvas")).to_have_count(1)
     expect(page.get_by_test_id("grid-chart").locator("canvas")).to_have_count(1)
+    heatmap = page.evaluate(
+        """() => { const option = echarts.getInstanceByDom(document.getElementById('grid-chart')).getOption();
+        return {count: option.series[0].label.position, cells: option.series[0].data.filter((d) => d[2] > 0),
+                names: option.series.slice(1).map((s) => [s.name, s.endLabel.offset])}; }"""
+    )
+    assert heatmap == {
+        "count": "insideTopLeft",  # the count in the corner, the names beside the path's end: apart
+        "cells": [[2, 2, 1], [1, 1, 1]],  # 3C and 2D
+        "names": [["郑师超", [0, 4]]],
+    }
     _doc_shot(page, "account-en")
 
     page.goto("/service/stages/")
@@ -130,6 +141,9 @@ def test_move_to_high_place_a_contact_and_read_the_loyalty(page, user, account, 
     phone = log_in(new_page(viewport=PHONE, locale="zh-CN"), user.username)
     phone.goto(f"/service/accounts/{account.pk}/")
     expect(phone.get_by_test_id("loyalty-explanation")).to_be_visible()
+    points = phone.get_by_test_id("loyalty-explanation").locator("tbody tr").first.locator("td").last
+    box = points.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"], "the loyalty points are pushed out of view at 390 px"
     overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 390 px"
     _doc_shot(phone, "account-phone-zh")
@@ -137,3 +151,50 @@ def test_move_to_high_place_a_contact_and_read_the_loyalty(page, user, account, 
     expect(phone.get_by_test_id("stage-table")).to_contain_text("SPD Bank")
     overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the stage list scrolls sideways by {overflow}px at 390 px"
+
+
+def test_import_service_requests(page, user, account, log_in, tmp_path):
+    """A bad file is refused whole with its rows and columns named; the corrected file opens the requests."""
+    log_in(page, user.username)
+    page.goto("/service/requests/")
+    card = page.get_by_test_id("transfer-requests")
+    card.locator("summary").click()
+    header = "number,account_code,kind,priority,title,opened_at,resolved_at,resolution\n"
+    bad = tmp_path / "requests.csv"
+    bad.write_text(
+        header + ",110,complaint,urgent,线路中断 Line down,2026-06-01 09:00,2026-06-01 12:00,改道 Rerouted\n"
+        ",110,grumble,normal,More seats,2026-06-01,,\n",
+        encoding="utf-8",
+    )
+    card.locator("input[type=file]").set_input_files(str(bad))
+    with page.expect_navigation():
+        card.get_by_role("button", name="Import").click()
+    errors = page.get_by_test_id("import-errors")
+    expect(errors.get_by_role("row")).to_have_count(3)
+    expect(errors.get_by_role("row").nth(1).locator("td")).to_have_text(
+        ["3", "kind", "grumble is not one of the choices."]
+    )
+    expect(errors.get_by_role("row").nth(2).locator("td")).to_have_text(
+        ["3", "opened_at", "Give the time too, as YYYY-MM-DD HH:MM (in a spreadsheet, as text)."]
+    )
+    assert ServiceRequest.objects.count() == 0
+
+    good = tmp_path / "requests-fixed.csv"
+    good.write_text(
+        header + ",110,complaint,urgent,线路中断 Line down,2026-06-01 09:00,2026-06-01 12:00,改道 Rerouted\n"
+        ",110,request,normal,More seats,2026-06-01 10:00,,\n",
+        encoding="utf-8",
+    )
+    card = page.get_by_test_id("transfer-requests")
+    card.locator("input[type=file]").set_input_files(str(good))
+    with page.expect_navigation():
+        card.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("Opened or resolved 2 requests.")).to_be_visible()
+    table = page.get_by_test_id("request-table")
+    expect(table.get_by_role("row").filter(has_text="Line down")).to_contain_text("resolved")
+    expect(table.get_by_role("row").filter(has_text="More seats")).to_contain_text("open")
+    assert sorted(ServiceRequest.objects.values_list("title", "priority", "resolution")) == [
+        ("More seats", "normal", ""),
+        ("线路中断 Line down", "urgent", "改道 Rerouted"),
+    ]
+    _doc_shot(page, "requests-en")

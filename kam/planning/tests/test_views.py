@@ -3,6 +3,7 @@ the account's name and the Chinese text) and XLSX, the account panel, the indust
 
 import datetime
 import io
+import re
 import subprocess
 from decimal import Decimal
 
@@ -86,9 +87,21 @@ def test_a_bad_cell_is_refused_with_the_reason_and_nothing_saved(client, world, 
     before = _state()
     url = reverse("planning:matrix_cell", args=[rows["telecom"].pk, criteria[0].pk])
     html = client.post(url, {"value": "12"}, HTTP_HX_REQUEST="true").content.decode()
-    assert "A score on “Market size” runs from 0 to 9." in html
+    assert (
+        'data-testid="cell-error"><b>Telecom · Market size</b>: A score on “Market size” '
+        "runs from 0 to 9.</div>"
+    ) in html
     html = client.post(url, {"value": "-1"}, HTTP_HX_REQUEST="true").content.decode()
-    assert 'data-testid="cell-error"' in html
+    assert (
+        'data-testid="cell-error"><b>Telecom · Market size</b>: '
+        "Ensure this value is greater than or equal to 0.</div>"
+    ) in html
+    invalid = re.findall(r'class="form-control form-control-sm mx-auto is-invalid" id="([^"]+)"', html)
+    assert invalid == [f"cell-{rows['telecom'].pk}-{criteria[0].pk}"]
+    page = client.post(url, {"value": "12"}, follow=True)
+    assert [str(m) for m in page.context["messages"]] == [
+        "Telecom · Market size: A score on “Market size” runs from 0 to 9."
+    ]
     assert _state() == before
 
 
@@ -264,9 +277,13 @@ def test_industry_profiles_and_the_base_show_what_kam_knows(client, world, imsc)
     assert "308 亿元" in html and "18.30 %" in html and 'id="scatter-data"' in html
     base = client.get(reverse("planning:base")).content.decode()
     assert "10,000" in base  # only the owner's account: 1,000,000 cents
+    total = base.split('data-testid="composition-total">')[1].split("</tr>")[0]
+    assert re.findall(r">([^<]+)</td>", total) == ["Total", "10,000", "100.00"]
     assert "30,000" not in base
     client.force_login(world.admin)
-    assert "40,000" in client.get(reverse("planning:base")).content.decode()
+    base = client.get(reverse("planning:base")).content.decode()
+    total = base.split('data-testid="composition-total">')[1].split("</tr>")[0]
+    assert re.findall(r">([^<]+)</td>", total) == ["Total", "40,000", "100.00"]
     before = _state()
     client.force_login(world.owner)
     assert (
@@ -298,3 +315,66 @@ def test_the_matrix_page_reads_a_fixed_number_of_queries(client, world, imsc):
     with CaptureQueriesContext(connection) as eleven:
         client.get(reverse("planning:matrix"))
     assert len(eleven) == len(nine)
+
+
+def test_the_plan_draws_competitors_and_progress_from_the_pipeline(client, world, plan):
+    from kam.pipeline import services as pipeline_services
+
+    switch = pipeline_services.opportunity_create(
+        actor=world.owner,
+        data={
+            "account": world.account,
+            "name": "回访中心 Call-back centre",
+            "amount": Decimal(500000),
+            "competitors": "中国电信, 中国网通",
+        },
+    )
+    lost = pipeline_services.opportunity_create(
+        actor=world.owner,
+        data={"account": world.account, "name": "专线 Leased line", "amount": Decimal(900000)},
+    )
+    pipeline_services.opportunity_close(
+        opportunity=lost, actor=world.owner, status="lost", reason="价格 Price", winning_competitor="中国移动"
+    )
+    pipeline_services.opportunity_create(
+        actor=world.owner, data={"account": world.account, "name": "无对手 No rival", "amount": Decimal(1)}
+    )
+    pipeline_services.progress_report_create(
+        opportunity=switch,
+        actor=world.owner,
+        data={"competitor": "中国电信", "progress": 2, "manager_assessment": "进展顺利"},
+        influencers=[],
+    )
+    client.force_login(world.owner)
+    html = client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
+    rivals = html.split('data-testid="rivals">')[1].split("</ul>")[0]
+    items = [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in rivals.split("<li>")[1:]]
+    assert items == [
+        f"{switch} (Open): 中国电信, 中国网通",
+        f"{lost} (Lost) · won by 中国移动",
+    ]
+    report = html.split('data-testid="report"')[1].split('data-testid="step-')[0]
+    assert "<b>Competitor:</b> 中国电信" in report
+    assert '<div data-testid="report-progress"><b>Current progress (−5 … +5):</b> +2</div>' in report
+    assert "<b>Manager's assessment:</b> 进展顺利" in report
+    client.force_login(world.outsider)
+    assert client.get(reverse("planning:plan", args=[plan.pk])).status_code == 404
+
+
+def test_an_old_version_says_which_facts_are_today_s(client, world, plan):
+    services.plan_new_version(plan=plan, actor=world.owner)
+    client.force_login(world.owner)
+    old = client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
+    assert (
+        "what KAM knows (industry, competition, org chart, progress reports) is shown as it is today" in old
+    )
+
+
+def test_the_plan_list_flags_an_overdue_review(client, world, plan):
+    other = make_plan(
+        account=world.other_account, actor=world.outsider, review_date=datetime.date(2999, 1, 1)
+    )
+    client.force_login(world.admin)
+    rows = client.get(reverse("planning:plan_list")).content.decode().split("<tr>")[2:]
+    overdue = {row.split("</a>")[0].rsplit(">", 1)[1]: 'data-testid="review-overdue"' in row for row in rows}
+    assert overdue == {"SPD Bank": True, other.account.name: False}

@@ -78,6 +78,32 @@ def test_a_bad_stage_change_changes_nothing(world, stage, reason, field):
     assert _state() == before
 
 
+def test_a_stage_change_is_dated_neither_before_the_current_stage_nor_in_the_future(world):
+    services.stage_change(
+        account=world.account, to_stage="mid", reason="start", actor=world.owner,
+        changed_on=datetime.date(2026, 3, 1),
+    )  # fmt: skip
+    before = _state()
+    for day, message in (
+        (
+            datetime.date(2026, 2, 28),
+            "The current stage holds since 2026-03-01; a change cannot be dated before it.",
+        ),
+        (timezone.localdate() + datetime.timedelta(days=1), "The date is in the future."),
+    ):
+        with pytest.raises(ValidationError) as error:
+            services.stage_change(
+                account=world.account, to_stage="high", reason="why", actor=world.owner, changed_on=day
+            )
+        assert error.value.message_dict == {"changed_on": [message]}
+    assert _state() == before
+    services.stage_change(
+        account=world.account, to_stage="high", reason="same day", actor=world.owner,
+        changed_on=datetime.date(2026, 3, 1),
+    )  # fmt: skip
+    assert RelationshipStage.objects.get(account=world.account).stage == "high"
+
+
 def test_auditors_change_nothing(world):
     before = _state()
     with pytest.raises(PermissionDenied):
@@ -198,6 +224,15 @@ def test_a_complaint_is_tiering_feedback_and_the_sla_is_tracked(world):
         services.request_resolve(request=complaint, actor=world.owner, resolution="Again")
     with pytest.raises(ValidationError):
         services.request_resolve(request=request, actor=world.owner, resolution="  ")
+    for resolved_at, message in (
+        (opened - datetime.timedelta(minutes=1), "It cannot be resolved before it was opened."),
+        (timezone.now() + datetime.timedelta(hours=1), "This time is in the future."),
+    ):
+        with pytest.raises(ValidationError) as error:
+            services.request_resolve(
+                request=request, actor=world.owner, resolution="Done", resolved_at=resolved_at
+            )
+        assert error.value.message_dict == {"resolved_at": [message]}
     assert _state() == before
 
 

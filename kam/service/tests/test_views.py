@@ -57,13 +57,22 @@ def test_who_sees_and_changes_the_service_page(client, world):
 
 
 def test_move_from_mid_to_high_with_a_reason(client, world):
-    services.stage_change(account=world.account, to_stage="mid", reason="start", actor=world.owner)
+    services.stage_change(
+        account=world.account, to_stage="mid", reason="start", actor=world.owner,
+        changed_on=datetime.date(2026, 1, 5),
+    )  # fmt: skip
     client.force_login(world.owner)
     url = reverse("service:stage_change", args=[world.account.pk])
     before = _state()
     response = client.post(url, {"to_stage": "high", "changed_on": "2026-06-01", "reason": ""})
     assert response.status_code == 400
     assert "This field is required." in _text(response.content)
+    assert _state() == before
+    response = client.post(url, {"to_stage": "high", "changed_on": "2025-12-31", "reason": "Won the DC"})
+    assert response.status_code == 400
+    assert response.context["forms"]["stage"].errors == {
+        "changed_on": ["The current stage holds since 2026-01-05; a change cannot be dated before it."]
+    }
     assert _state() == before
     response = client.post(url, {"to_stage": "high", "changed_on": "2026-06-01", "reason": "Won the DC"})
     assert response.status_code == 302
@@ -301,3 +310,21 @@ def test_dashboard_sla_compliance_and_satisfaction(client, world):
     assert [value for _label, value in context["surveys"]] == [
         Decimal("4.5"), Decimal("2.5"), Decimal("4.5"), Decimal("4"),
     ]  # fmt: skip
+
+
+def test_an_account_without_service_records_shows_its_empty_states(client, world):
+    client.force_login(world.owner)
+    response = client.get(reverse("service:account", args=[world.account.pk]))
+    page = _text(response.content)
+    for empty in (
+        "No stage recorded yet.",
+        "No contact placed yet.",
+        "No active pair yet: pair our people with theirs on the account page, or log who met whom in the "
+        "contact log.",
+        "No survey yet.",
+        "No assessment yet.",
+        "No requests.",
+        "No estimate yet: without one there is no share of wallet.",
+    ):
+        assert empty in page, empty
+    assert 'id="pattern-chart"' not in response.content.decode()

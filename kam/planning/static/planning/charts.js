@@ -1,12 +1,15 @@
 /* Charts of planning: attractiveness vs results (M2.1: the matrix's total against the win rate, bubbles sized by
-   revenue) and the key-account base's revenue composition by industry (100 % = the total). Data comes from
-   json_script; ECharts is the vendored copy loaded by the page. */
+   revenue, or against the revenue itself) and the key-account base's revenue composition by industry (100 % =
+   the total). Data comes from json_script; ECharts is the vendored copy loaded by the page. */
 (function () {
   const classColours = { key: '#198754', potential: '#0d6efd', watch: '#6c757d' };
 
   function chartOn(element) {
-    const old = echarts.getInstanceByDom(element);
-    if (old) old.dispose();
+    const drawn = echarts.getInstanceByDom(element);
+    if (drawn) {
+      drawn.clear();
+      return drawn;
+    }
     const chart = echarts.init(element);
     window.addEventListener('resize', () => chart.resize());
     return chart;
@@ -17,34 +20,43 @@
     return tag ? JSON.parse(tag.textContent) : null;
   }
 
-  function scatter(element) {
+  function scatter(element, axis) {
     const data = readJSON(element.dataset.source);
     if (!data || !data.points.length) return;
     const labels = element.dataset;
+    const byRevenue = axis === 'revenue';
     const biggest = Math.max(1, ...data.points.map((p) => p.revenue));
     const e = echarts.format.encodeHTML;
+    const winRate = (p) => (p.win_rate === null ? '—' : p.win_rate + ' %');
     chartOn(element).setOption({
       animationDuration: 300,
-      grid: { left: 48, right: 24, top: 40, bottom: 48 },
+      grid: { left: byRevenue ? 72 : 48, right: 24, top: 40, bottom: 48 },
       tooltip: {
         confine: true,
-        formatter: (p) => `<b>${e(p.data.name)}</b><br>${e(labels.xLabel)}: ${p.data.value[0]}<br>${e(labels.yLabel)}: ${p.data.value[1] === null ? '—' : p.data.value[1] + ' %'}<br>${e(labels.revenueLabel)}: ${p.data.revenue.toLocaleString()}`,
+        formatter: (p) => `<b>${e(p.data.name)}</b><br>${e(labels.xLabel)}: ${p.data.value[0]}<br>${e(labels.yLabel)}: ${winRate(p.data.point)}<br>${e(labels.revenueLabel)}: ${p.data.point.revenue.toLocaleString()}`,
       },
       xAxis: { name: labels.xLabel, nameLocation: 'middle', nameGap: 28, type: 'value', scale: true },
-      yAxis: { name: labels.yLabel, type: 'value', min: 0, max: 100 },
+      yAxis: byRevenue
+        ? { name: labels.revenueLabel, type: 'value', min: 0 }
+        : { name: labels.yLabel, type: 'value', min: 0, max: 100 },
       series: [{
         type: 'scatter',
-        data: data.points.map((p) => ({
-          name: p.name,
-          revenue: p.revenue,
-          value: [p.total, p.win_rate === null ? 0 : p.win_rate],
-          symbol: p.win_rate === null ? 'emptyCircle' : 'circle',
-          symbolSize: 12 + 30 * Math.sqrt(p.revenue / biggest),
-          itemStyle: { color: classColours[p.class], opacity: p.win_rate === null ? 0.35 : 0.85 },
-          label: { show: true, position: 'right', formatter: p.name, fontSize: 11 },
-        })),
+        data: data.points.map((p) => {
+          const hollow = !byRevenue && p.win_rate === null;
+          return {
+            name: p.name,
+            point: p,
+            value: [p.total, byRevenue ? p.revenue : (p.win_rate === null ? 0 : p.win_rate)],
+            symbol: hollow ? 'emptyCircle' : 'circle',
+            symbolSize: byRevenue ? 16 : 12 + 30 * Math.sqrt(p.revenue / biggest),
+            itemStyle: { color: classColours[p.class], opacity: hollow ? 0.35 : 0.85 },
+            label: { show: true, position: 'right', formatter: p.name, fontSize: 11 },
+          };
+        }),
       }],
     });
+    const note = document.querySelector('[data-testid="scatter-note"]');
+    if (note) note.hidden = byRevenue;
   }
 
   function pie(element) {
@@ -67,9 +79,13 @@
 
   function draw() {
     if (!window.echarts) return;
-    document.querySelectorAll('[data-planning-chart="scatter"]').forEach(scatter);
+    const checked = document.querySelector('[data-planning-axis="scatter"]:checked');
+    document.querySelectorAll('[data-planning-chart="scatter"]').forEach((el) => scatter(el, checked && checked.value));
     document.querySelectorAll('[data-planning-chart="pie"]').forEach(pie);
   }
 
-  document.addEventListener('DOMContentLoaded', draw);
+  document.addEventListener('DOMContentLoaded', () => {
+    draw();
+    document.querySelectorAll('[data-planning-axis="scatter"]').forEach((radio) => radio.addEventListener('change', draw));
+  });
 })();

@@ -12,22 +12,35 @@
   };
   const esc = (text) => echarts.format.encodeHTML(String(text));
 
-  /* Heatmap of contacts per cell (depth across, E→A up) with each moved contact's path over time. */
+  /* Heatmap of contacts per cell (depth across, E→A up) with each moved contact's path over time. The count
+     sits in the cell's top-left corner and the names to the right of the path's end, stacked when several
+     paths end in one cell, so a name never covers a count. */
   function grid(labels) {
     const data = read('grid-data');
-    if (!data) return;
-    const lines = data.lines.map((line) => ({
-      type: 'line', name: line.name, data: line.points.map((p) => [p[0], p[1], p[2]]), symbolSize: 6,
-      lineStyle: { width: 2 }, z: 3, tooltip: { formatter: (p) => `${esc(line.name)}<br>${esc(p.value[2])}` },
-      endLabel: { show: true, formatter: line.name, fontSize: 11 },
-    }));
+    const element = document.getElementById('grid-chart');
+    if (!data || !element) return;
+    const cellWidth = Math.max(48, (element.clientWidth - 90) / 5);
+    const endings = {};
+    const lines = data.lines.map((line) => {
+      const end = line.points[line.points.length - 1];
+      const key = `${end[0]}:${end[1]}`;
+      const slot = (endings[key] = (endings[key] || 0) + 1) - 1;
+      return {
+        type: 'line', name: line.name, data: line.points.map((p) => [p[0], p[1], p[2]]), symbolSize: 6,
+        lineStyle: { width: 2 }, z: 3, tooltip: { formatter: (p) => `${esc(line.name)}<br>${esc(p.value[2])}` },
+        endLabel: { show: true, formatter: line.name, fontSize: 11, offset: [0, 4 + slot * 14],
+          width: Math.max(44, cellWidth / 2 - 10), overflow: 'truncate' },
+      };
+    });
     draw('grid-chart', {
       tooltip: { position: 'top' },
       grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: labels.depth, splitArea: { show: true }, axisLabel: { interval: 0, fontSize: 10, width: 60, overflow: 'break' } },
       yAxis: { type: 'category', data: labels.level, splitArea: { show: true }, axisLabel: { fontSize: 10 } },
       visualMap: { min: 0, max: data.max, show: false, inRange: { color: ['#f8f9fa', '#0d6efd'] } },
-      series: [{ type: 'heatmap', data: data.cells, label: { show: true, formatter: (p) => (p.value[2] ? p.value[2] : '') },
+      series: [{ type: 'heatmap', data: data.cells,
+        label: { show: true, position: 'insideTopLeft', distance: 4, fontSize: 11, fontWeight: 'bold', color: '#212529',
+          backgroundColor: 'rgba(255,255,255,0.9)', borderRadius: 3, padding: [1, 4], formatter: (p) => (p.value[2] ? p.value[2] : '') },
         tooltip: { formatter: (p) => `${esc(labels.depth[p.value[0]])} · ${esc(labels.level[p.value[1]])}<br>${esc(labels.contacts)}: ${p.value[2]}` } }, ...lines],
     });
   }
