@@ -26,14 +26,12 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from kam.buyingcenter import rules, scoring
-from kam.buyingcenter.choices import PHASE_OF_STEP, ProjectPhase
+from kam.buyingcenter import rules, selectors
 from kam.buyingcenter.models import DealActions, InfluenceWeight, Stakeholder
 from kam.pipeline import selectors as pipeline_selectors
 from kam.pipeline.choices import OpportunityStatus
 from kam.pipeline.models import Opportunity, Stage
 
-PHASES = tuple(ProjectPhase.values)
 #: Deals per round of queries when recomputing (keeps SQLite below its bound-parameter limit).
 CHUNK = 900
 NOTHING = len(rules.PRIORITY)  # the priority of a deal without actions: after every rule
@@ -188,9 +186,7 @@ def _outcomes(ids, stages, gates, stage_of, today) -> dict[int, tuple]:
         weights[stakeholder_id][phase] = percent
     people = Stakeholder.objects.filter(opportunity_id__in=ids)
     contacts = people.values("contact_id")
-    from kam.buyingcenter.selectors import _last_contacts  # the buying-center page's reading of the log
-
-    last_contacts = _last_contacts(contacts)
+    last_contacts = selectors.last_contacts_of(contacts)
     by_deal = defaultdict(list)
     columns = ("contact_id", "contact__name", "roles", "attitude", "next_action", "next_action_due")
     for row in people.order_by("opportunity_id", "contact__name", "id").values_list(
@@ -201,12 +197,8 @@ def _outcomes(ids, stages, gates, stage_of, today) -> dict[int, tuple]:
     for pk in ids:
         code, order, process_id, step = stages[stage_of[pk]]
         rows = by_deal.get(pk, [])
-        totals = dict.fromkeys(PHASES)
-        for row in rows:
-            for phase, percent in weights.get(row[0], {}).items():
-                totals[phase] = (totals[phase] or 0) + percent
-        current = PHASE_OF_STEP.get(scoring.step_of(step))
-        shown = scoring.effective_phase(current, [p for p, t in totals.items() if t is not None], PHASES)
+        totals = selectors.phase_totals(weights.get(row[0], {}) for row in rows)
+        shown = selectors.phase_to_show(None, selectors.phase_of_step(step), totals)
         facts = [
             rules.Facts(
                 id=stakeholder_id,

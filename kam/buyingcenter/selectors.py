@@ -70,7 +70,12 @@ def attitude_history(*, stakeholder: Stakeholder) -> list[tuple[AttitudeReport, 
 
 def current_phase(stage: Stage) -> str | None:
     """The procurement phase (M3.1) the stage's customer step belongs to; None if it names no step."""
-    return PHASE_OF_STEP.get(scoring.step_of(stage.procurement_step))
+    return phase_of_step(stage.procurement_step)
+
+
+def phase_of_step(procurement_step: str) -> str | None:
+    """The procurement phase (M3.1) of a stage's "customer's procurement step" text; None if it names none."""
+    return PHASE_OF_STEP.get(scoring.step_of(procurement_step))
 
 
 def _gate_orders(process_ids) -> dict[int, int]:
@@ -82,7 +87,7 @@ def _gate_orders(process_ids) -> dict[int, int]:
     )
 
 
-def _last_contacts(contact_ids) -> dict[int, datetime.date]:
+def last_contacts_of(contact_ids) -> dict[int, datetime.date]:
     """The date each person last appears among "their people" of the contact log (M3.6); `contact_ids`
     may be a subquery."""
     through = Interaction.their_people.through
@@ -256,10 +261,10 @@ def _rows(stakeholders, *, phase: str, last_contacts, pairs_by_contact) -> list[
 
 
 def _totals(stakeholders) -> dict[str, int | None]:
-    return _phase_totals({w.phase: w.percent for w in s.weights.all()} for s in stakeholders)
+    return phase_totals({w.phase: w.percent for w in s.weights.all()} for s in stakeholders)
 
 
-def _phase_totals(weights_per_person) -> dict[str, int | None]:
+def phase_totals(weights_per_person) -> dict[str, int | None]:
     """Each phase's total weight over the people ({phase: percent} each); None where nobody has one."""
     totals: dict[str, int | None] = dict.fromkeys(PHASES)
     for weights in weights_per_person:
@@ -268,7 +273,7 @@ def _phase_totals(weights_per_person) -> dict[str, int | None]:
     return totals
 
 
-def _phase_to_show(wanted: str | None, current: str | None, totals: dict) -> str:
+def phase_to_show(wanted: str | None, current: str | None, totals: dict) -> str:
     if wanted in PHASES:
         return wanted
     weighted = [phase for phase, total in totals.items() if total is not None]
@@ -290,11 +295,11 @@ def buying_center(*, opportunity: Opportunity, phase: str | None = None, today=N
         pairs_by_contact[pair.their_person_id].append(pair)
     totals = _totals(stakeholders)
     current = current_phase(opportunity.stage)
-    shown = _phase_to_show(phase, current, totals)
+    shown = phase_to_show(phase, current, totals)
     rows = _rows(
         stakeholders,
         phase=shown,
-        last_contacts=_last_contacts(s.contact_id for s in stakeholders),
+        last_contacts=last_contacts_of(s.contact_id for s in stakeholders),
         pairs_by_contact=pairs_by_contact,
     )
     facts = [row.facts() for row in rows]
