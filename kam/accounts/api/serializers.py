@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kam.accounts.models import Account, AccountTeamMember, Contact, Industry, Interaction
+from kam.api.serializers import PlainListSerializer
 from kam.users.models import Team, User
 
 
@@ -114,6 +115,7 @@ class AccountListSerializer(AccountSerializer):
 
     class Meta(AccountSerializer.Meta):
         fields = [f for f in AccountSerializer.Meta.fields if f != "team_members"]
+        list_serializer_class = PlainListSerializer
 
 
 class ContactSerializer(serializers.ModelSerializer):

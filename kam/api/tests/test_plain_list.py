@@ -1,0 +1,91 @@
+"""PlainListSerializer gives the JSON DRF gives, field by field, and falls back when it cannot."""
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.test import RequestFactory, override_settings
+from django.utils import timezone
+from rest_framework import serializers
+
+from kam.accounts.api.serializers import AccountListSerializer
+from kam.accounts.models import Account
+from kam.accounts.tests.factories import AccountFactory, IndustryFactory, UserFactory
+from kam.api.serializers import PlainListSerializer, _readers
+
+
+class DrfAccountList(AccountListSerializer):
+    class Meta(AccountListSerializer.Meta):
+        list_serializer_class = serializers.ListSerializer
+
+
+class WithComputedField(AccountListSerializer):
+    display = serializers.SerializerMethodField()
+
+    class Meta(AccountListSerializer.Meta):
+        fields = [*AccountListSerializer.Meta.fields, "display"]
+
+    def get_display(self, account) -> str:
+        return f"{account.name} ({self.context['request'].user.username})"
+
+
+def _render(serializer_class, accounts, user):
+    request = RequestFactory().get("/api/accounts/")
+    request.user = user
+    return json.dumps(serializer_class(accounts, many=True, context={"request": request}).data)
+
+
+@pytest.fixture
+def accounts(db):
+    parent = AccountFactory(name="集团总部", code="HQ-1")
+    AccountFactory(
+        name='Quote " & <tag>',
+        code=None,
+        parent=parent,
+        industry=IndustryFactory(code="finance"),
+        registered_capital=Decimal("25670000.5"),
+        annual_revenue=None,
+        founded_on=datetime.date(1995, 11, 24),
+        is_listed=True,
+        tier="gold",
+        email="a@example.com",
+        website="https://example.com",
+    )
+    return list(Account.objects.order_by("id"))
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+def test_same_json_as_drf(accounts, zone):
+    user = UserFactory(role="admin")
+    with override_settings(TIME_ZONE=zone), timezone.override(zone):
+        plain = _render(AccountListSerializer, accounts, user)
+        drf = _render(DrfAccountList, accounts, user)
+    assert plain == drf
+    rows = json.loads(plain)
+    assert rows[1]["code"] is None
+    assert rows[1]["registered_capital"] == "25670000.50"
+    assert rows[1]["annual_revenue"] is None
+    assert rows[1]["parent"] == accounts[0].pk
+    assert rows[1]["founded_on"] == "1995-11-24"
+    if zone == "UTC":
+        assert rows[0]["created_at"].endswith("Z")
+    else:
+        assert rows[0]["created_at"].endswith("+08:00")
+
+
+def test_every_account_field_has_a_plain_reading():
+    assert [name for name, _read in _readers(AccountListSerializer)] == AccountListSerializer.Meta.fields
+
+
+def test_a_computed_field_falls_back_to_drf(accounts):
+    user = UserFactory(role="admin", username="reader")
+
+    class PlainWithComputedField(WithComputedField):
+        class Meta(WithComputedField.Meta):
+            list_serializer_class = PlainListSerializer
+
+    assert _readers(PlainWithComputedField) is None
+    rows = json.loads(_render(PlainWithComputedField, accounts, user))
+    assert rows[0]["display"] == "集团总部 (reader)"
+    assert json.dumps(rows) == _render(WithComputedField, accounts, user)
