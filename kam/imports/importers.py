@@ -509,7 +509,8 @@ class AccountImporter(Importer):
                     "parent_code",
                     _("there is no account with code “%(code)s” that you may see.") % {"code": code},
                 )
-        db_parents = dict(Account.objects.filter(parent__isnull=False).values_list("pk", "parent_id"))
+        parents = {row.fields["parent_id"] for row in rows if row.fields.get("parent_id")}
+        db_parents = self.saved_ancestors(parents)
         self.check_cycles(
             rows,
             "parent_id",
@@ -517,6 +518,22 @@ class AccountImporter(Importer):
             db_parents,
             _("an account cannot be its own parent or ancestor."),
         )
+
+    @staticmethod
+    def saved_ancestors(account_ids: set[int]) -> dict[int, int]:
+        """account id → parent id along the saved parent chains above `account_ids`, one query per level
+        (group trees are a few levels deep; reading every parent link of a million accounts took 0.5 s)."""
+        links: dict[int, int] = {}
+        frontier = set(account_ids)
+        while frontier:
+            found = {}
+            for chunk in chunked(frontier):
+                found.update(
+                    Account.objects.filter(pk__in=chunk, parent__isnull=False).values_list("pk", "parent_id")
+                )
+            links.update(found)
+            frontier = {parent for parent in found.values() if parent not in links}
+        return links
 
     def write(self) -> None:
         """Owner changes are announced (kam.core.owner_changes), as account_update announces them, so
