@@ -170,3 +170,25 @@ def test_links_built_from_the_prefix_are_the_reversed_ones(client, world, proces
     assert "data-locked" not in board
     client.force_login(world.auditor)
     assert 'data-locked="1"' in client.get(reverse("pipeline:board")).content.decode()
+
+
+def test_list_rows_show_every_column_escaped(client, world, process):
+    deal, undated = _deals(world, ["1234567.80", "50"])
+    services.opportunity_update(
+        opportunity=undated, actor=world.owner, data={"name": "<b>Fish & chips</b>", "expected_close": None}
+    )
+    client.force_login(world.owner)
+    html = client.get(reverse("pipeline:list")).content.decode()
+    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    rows = {row.split('/">')[1].split("<")[0]: row for row in body.split("<tr>")[1:]}
+    assert rows[deal.number] == (
+        f'<td class="text-nowrap"><a href="/pipeline/{deal.pk}/">{deal.number}</a></td><td>Deal 0</td>'
+        f'<td><a href="/accounts/{world.account.pk}/">SPD Bank</a></td>'
+        '<td><span class="badge text-bg-primary">G</span> 10%</td>'
+        '<td class="text-end text-nowrap">CNY 1,234,568</td>'
+        '<td class="d-none d-md-table-cell">2027-01-15</td>'
+        f'<td class="d-none d-md-table-cell">{world.owner.full_name}</td>'
+        '<td><span class="badge text-bg-light">Open</span></td></tr>'
+    )
+    assert "<td>&lt;b&gt;Fish &amp; chips&lt;/b&gt;</td>" in rows[undated.number]
+    assert '<td class="d-none d-md-table-cell">—</td>' in rows[undated.number]
