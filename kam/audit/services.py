@@ -162,7 +162,10 @@ def audit_bulk(
         if action == AuditAction.UPDATE and before == after:
             continue
         old, new = before or {}, after or {}
-        changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        if old:
+            changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        else:  # a creation: what it set
+            changed = sorted(k for k, value in new.items() if value is not None)
         rows.append([
             content_type_id, str(instance.pk), str(instance)[:300],
             instance.pk if is_account else getattr(instance, "account_id", None),
