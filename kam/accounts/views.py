@@ -15,7 +15,7 @@ from kam.accounts.panels import panels_for
 from kam.api.pagination import keyset_page
 from kam.audit.selectors import history_for_account
 from kam.core.views import add_service_errors
-from kam.users.access import can
+from kam.users.access import account_scope_parts, can
 from kam.users.services import ensure_can_write
 
 ACCOUNT_ORDERINGS = {
@@ -51,7 +51,13 @@ def account_list(request):
     filterset = AccountFilterSet(
         request.GET, queryset=selectors.account_list(user=request.user).only(*LIST_COLUMNS), request=request
     )
-    page = keyset_page(request, filterset.qs, orderings=ACCOUNT_ORDERINGS, default="name")
+    page = keyset_page(
+        request,
+        filterset.qs,
+        orderings=ACCOUNT_ORDERINGS,
+        default="name",
+        parts=account_scope_parts(request.user),
+    )
     context = {"filter": filterset, "page": page, "orderings": ACCOUNT_ORDERINGS}
     template = (
         "accounts/partials/_account_table.html"

@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 from django.core.paginator import Paginator
+from django.db import connection, transaction
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
@@ -18,6 +19,12 @@ class KeysetPagination(CursorPagination):
     max_page_size = 200
     ordering = ("-id",)
 
+    def paginate_queryset(self, queryset, request, view=None):
+        """A view may split its scope into disjoint parts (`keyset_parts`): each part is paged on its own
+        and the database merges them (PartsUnion)."""
+        parts = getattr(view, "keyset_parts", None)
+        return super().paginate_queryset(PartsUnion(queryset, parts) if parts else queryset, request, view)
+
     def get_ordering(self, request, queryset, view):
         orderings = getattr(view, "keyset_orderings", None)
         if not orderings:
@@ -26,11 +33,47 @@ class KeysetPagination(CursorPagination):
         return orderings.get(wanted) or orderings[view.keyset_default]
 
 
-def keyset_page(request, queryset, *, orderings: dict[str, tuple], default: str, page_size: int = 50):
-    """One page of `queryset` for a server-rendered list, with next/previous links."""
+class PartsUnion:
+    """Just what CursorPagination asks of a queryset (order_by, filter, a slice), for a queryset whose rows
+    are the disjoint union of `parts` (Q objects): each part is ordered, filtered and limited on its own,
+    and one UNION ALL query merges the limited parts in the same order.
+
+    The parts narrow the queryset, never widen it. Parallel workers are off for the query: starting them
+    took longer (~15 ms) than the few hundred rows of a part.
+    """
+
+    def __init__(self, queryset, parts):
+        self.queryset, self.parts = queryset, parts
+
+    def order_by(self, *fields):
+        return PartsUnion(self.queryset.order_by(*fields), self.parts)
+
+    def filter(self, *args, **kwargs):
+        return PartsUnion(self.queryset.filter(*args, **kwargs), self.parts)
+
+    def __getitem__(self, window: slice) -> list:
+        ordering = self.queryset.query.order_by
+        limited = [self.queryset.filter(part)[: window.stop] for part in self.parts]
+        union = limited[0].union(*limited[1:], all=True).order_by(*ordering)[window]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            return list(union)
+
+
+def keyset_page(
+    request,
+    queryset,
+    *,
+    orderings: dict[str, tuple],
+    default: str,
+    page_size: int = 50,
+    parts: list | None = None,
+):
+    """One page of `queryset` for a server-rendered list, with next/previous links (`parts`: see
+    KeysetPagination.paginate_queryset)."""
     paginator = KeysetPagination()
     paginator.page_size = page_size
-    view = SimpleNamespace(keyset_orderings=orderings, keyset_default=default)
+    view = SimpleNamespace(keyset_orderings=orderings, keyset_default=default, keyset_parts=parts)
     drf_request = Request(request)
     rows = paginator.paginate_queryset(queryset, drf_request, view=view)
     return SimpleNamespace(

@@ -63,6 +63,20 @@ def account_scope(user, action: str, prefix: str = "") -> Q:
     return owned | on_team
 
 
+def account_scope_parts(user) -> list[Q] | None:
+    """A member's accounts as two disjoint parts — owned, and on the account team but owned by someone
+    else — for list pages on PostgreSQL, which pages each part by its own index much faster than their OR
+    (docs/benchmarks.md, finding 2); None where the OR is fine. The parts are applied on top of
+    `restrict()`'s queryset, so they only ever narrow it; together they are the whole scope."""
+    from kam.accounts.models import AccountTeamMember
+
+    if connection.vendor != "postgresql" or user.role != Role.MEMBER or not user.is_active:
+        return None
+    owned = Q(owner_id=user.pk)
+    on_team = Q(pk__in=AccountTeamMember.objects.filter(user_id=user.pk).values("account_id"))
+    return [owned, on_team & ~owned]
+
+
 def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
     """Narrow `queryset` to what `user` may `action` ("view", "change" or "delete")."""
     if action not in ACTIONS:

@@ -15,6 +15,7 @@ from kam.accounts.api.serializers import (
 )
 from kam.accounts.filtersets import AccountFilterSet, ContactFilterSet, InteractionFilterSet
 from kam.accounts.views import ACCOUNT_ORDERINGS, CONTACT_ORDERINGS, INTERACTION_ORDERINGS
+from kam.users.access import account_scope_parts
 
 
 class ServiceModelViewSet(viewsets.ModelViewSet):
@@ -80,6 +81,10 @@ class AccountViewSet(ServiceModelViewSet):
 
     def get_serializer_class(self):
         return AccountListSerializer if self.action == "list" else AccountSerializer
+
+    @property
+    def keyset_parts(self):
+        return account_scope_parts(self.request.user)
 
     def perform_create(self, serializer):
         data, _version = self.split_version(serializer.validated_data)
