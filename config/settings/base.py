@@ -174,6 +174,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 KAM_STUCK_JOB_MINUTES = 30
+#: The currency every total is reported in; other currencies are converted at the exchange rates
+#: administrators maintain (kam.accounts.models.ExchangeRate, docs/adr/0004-reporting-currency.md).
+KAM_REPORTING_CURRENCY = os.environ.get("KAM_REPORTING_CURRENCY", "CNY")
 
 LOGGING = {
     "version": 1,

@@ -15,5 +15,6 @@ class AccountsConfig(AppConfig):
         for label in ("accounts.Contact", "accounts.Interaction", "accounts.AccountTeamMember"):
             access.register_account_scoped(label, "account__")
         access.register_policy("accounts.Industry", access.reference_data_policy)
+        access.register_policy("accounts.ExchangeRate", access.reference_data_policy)
         access.register_policy("users.Team", access.reference_data_policy)
         access.register_policy("users.User", access.user_policy)

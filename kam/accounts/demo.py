@@ -3,11 +3,12 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from kam.accounts import services
-from kam.accounts.models import Account, Contact, Industry, Interaction
+from kam.accounts.models import Account, Contact, ExchangeRate, Industry, Interaction
 from kam.users.models import Team, User
 from kam.users.services import team_create, user_create
 
@@ -100,6 +101,10 @@ def m38_customers() -> list[dict]:
     return customers
 
 
+#: Units of CNY per unit of each currency (an administrator keeps them current on the exchange-rates page).
+EXCHANGE_RATES = [("USD", "7.10"), ("EUR", "7.80"), ("HKD", "0.92")]
+
+
 def _industry(code):
     return Industry.objects.get(code=code)
 
@@ -111,6 +116,10 @@ def load_demo(*, today: datetime.date | None = None) -> dict[str, int]:
     for code, name, name_en in INDUSTRIES:
         if not Industry.objects.filter(code=code).exists():
             services.industry_create(actor=None, code=code, name=name, name_en=name_en)
+    if settings.KAM_REPORTING_CURRENCY == "CNY":  # the demo's rates are in CNY
+        for currency, rate in EXCHANGE_RATES:
+            if not ExchangeRate.objects.filter(currency=currency).exists():
+                services.exchange_rate_set(actor=None, currency=currency, rate=Decimal(rate))
     for name, kind, parent in TEAMS:
         if not Team.objects.filter(name=name).exists():
             team_create(actor=None, name=name, kind=kind, parent=Team.objects.filter(name=parent).first())

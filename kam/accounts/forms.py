@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.accounts import selectors
 from kam.accounts.models import Account, AccountTeamMember, Contact, Interaction
-from kam.core.forms import BootstrapFormMixin, VersionedModelForm
+from kam.core.forms import BootstrapFormMixin, VersionedModelForm, style_widgets
 from kam.core.widgets import AccountLookupWidget
 
 
@@ -135,3 +135,52 @@ class ReportsToForm(forms.Form):
     def __init__(self, *args, contact: Contact, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reports_to"].queryset = contact.account.contacts.exclude(pk=contact.pk)
+
+
+class ExchangeRatesForm(BootstrapFormMixin, forms.Form):
+    """One rate per currency other than the reporting currency (`rows`: selectors.exchange_rate_table),
+    each with the version it was loaded at. A rate once set cannot be emptied; an empty field of a
+    currency without a rate leaves it without one."""
+
+    def __init__(self, *args, rows: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = [row for row in rows if not row["reporting"]]
+        for row in self.rows:
+            code, record = row["currency"], row["record"]
+            self.fields[f"rate_{code}"] = forms.DecimalField(
+                label=row["label"],
+                max_digits=14,
+                decimal_places=6,
+                required=record is not None,
+                initial=record.rate if record else None,
+            )
+            self.fields[f"version_{code}"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=record.version if record else None
+            )
+        style_widgets(self)
+        for row in self.rows:
+            row["bound"], row["version_bound"] = (
+                self[f"rate_{row['currency']}"],
+                self[f"version_{row['currency']}"],
+            )
+
+    def changes(self) -> list[tuple[str, object, int | None]]:
+        """(currency, rate, version loaded) of each rate entered that differs from the stored one."""
+        changed = []
+        for row in self.rows:
+            code, record = row["currency"], row["record"]
+            rate = self.cleaned_data.get(f"rate_{code}")
+            if rate is None or (record is not None and record.rate == rate):
+                continue
+            changed.append((code, rate, self.cleaned_data.get(f"version_{code}")))
+        return changed
+
+    def add_rate_error(self, code: str, error) -> None:
+        """A service's ValidationError for one currency, on that currency's field."""
+        messages = []
+        if hasattr(error, "error_dict"):
+            for field_errors in error.error_dict.values():
+                messages.extend(message for e in field_errors for message in e.messages)
+        else:
+            messages = error.messages
+        self.add_error(f"rate_{code}", messages)

@@ -310,3 +310,41 @@ class Interaction(TimeStampedModel):
             and self.next_step_due
             and self.next_step_due < timezone.localdate()
         )
+
+
+class ExchangeRate(TimeStampedModel):
+    """What one unit of a currency is worth in the reporting currency (settings.KAM_REPORTING_CURRENCY),
+    maintained by administrators: totals of deals quoted in several currencies are converted with it when
+    they are read (kam.accounts.money). The reporting currency itself is always 1 and has no row to edit."""
+
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, unique=True)
+    rate = models.DecimalField(
+        _("exchange rate"),
+        max_digits=14,
+        decimal_places=6,
+        help_text=_("Units of the reporting currency for one unit of this currency, e.g. 7.100000."),
+    )
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["currency"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate__gt=0),
+                name="exchange_rate_positive",
+                violation_error_message=_("The exchange rate must be greater than 0."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.currency} {self.rate}"
+
+    def clean(self):
+        super().clean()
+        if self.rate is not None and self.rate <= 0:
+            raise ValidationError({"rate": _("The exchange rate must be greater than 0.")})
+        if self.currency == settings.KAM_REPORTING_CURRENCY:
+            raise ValidationError(
+                {"currency": _("The reporting currency is always worth 1; it has no exchange rate to set.")}
+            )

@@ -1,9 +1,12 @@
 """Reads of accounts, contacts and the contact log — always through restrict()."""
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kam.accounts.models import Account, AccountTeamMember, Contact, Industry, Interaction
+from kam.accounts.models import Account, AccountTeamMember, Contact, ExchangeRate, Industry, Interaction
 from kam.users.models import Team, User
 
 
@@ -102,6 +105,64 @@ def team_tree(*, user) -> list[dict]:
 
 def industry_list(*, user) -> QuerySet[Industry]:
     return Industry.objects.restrict(user, "view")
+
+
+def reporting_currency() -> str:
+    return settings.KAM_REPORTING_CURRENCY
+
+
+def exchange_rates() -> dict[str, Decimal]:
+    """Currency → units of the reporting currency per unit, for converting totals (kam.accounts.money):
+    the reporting currency is 1; a currency without a rate is not in the dict. Shared reference data,
+    the same for every user (as the stages' probabilities are)."""
+    reporting = reporting_currency()
+    rates = {
+        currency: rate
+        for currency, rate in ExchangeRate.objects.exclude(currency=reporting).values_list("currency", "rate")
+    }
+    rates[reporting] = Decimal(1)
+    return rates
+
+
+#: How the forecast's headline figures are prefixed (the reporting currency's sign).
+CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$"}
+
+
+def reporting_notice(*, user, unconverted=()) -> dict:
+    """What accounts/partials/_reporting_currency.html shows: the reporting currency, the currencies left
+    out for want of a rate, and whether the user may set the rates (a link to the page)."""
+    currency = reporting_currency()
+    return {
+        "currency": currency,
+        "symbol": CURRENCY_SYMBOLS.get(currency, f"{currency} "),
+        "unconverted": sorted(unconverted),
+        "can_change": bool(user and user.is_authenticated and user.is_admin and user.can_write),
+    }
+
+
+def exchange_rate_list(*, user) -> QuerySet[ExchangeRate]:
+    return ExchangeRate.objects.restrict(user, "view")
+
+
+def exchange_rate_table(*, user) -> list[dict]:
+    """Every currency KAM knows, reporting currency first, with its rate (None: not set) and record."""
+    from kam.accounts.choices import Currency
+
+    reporting = reporting_currency()
+    stored = {rate.currency: rate for rate in exchange_rate_list(user=user)}
+    rows = []
+    for code, label in Currency.choices:
+        record = None if code == reporting else stored.get(code)
+        rows.append(
+            {
+                "currency": code,
+                "label": label,
+                "reporting": code == reporting,
+                "rate": Decimal(1) if code == reporting else (record.rate if record else None),
+                "record": record,
+            }
+        )
+    return sorted(rows, key=lambda row: not row["reporting"])
 
 
 def team_list(*, user) -> QuerySet[Team]:

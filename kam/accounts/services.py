@@ -1,13 +1,18 @@
 """Writes for accounts, account teams, contacts and the contact log. Every one is audited."""
 
 from contextlib import nullcontext
+from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from kam.accounts.models import Account, AccountTeamMember, Contact, Industry, Interaction
+from kam.accounts.choices import Currency
+from kam.accounts.models import Account, AccountTeamMember, Contact, ExchangeRate, Industry, Interaction
 from kam.core.owner_changes import owner_change
 from kam.core.services import create_instance, delete_instance, update_instance
-from kam.users.services import ensure_can_write
+from kam.users.services import ensure_admin, ensure_can_write
 
 ACCOUNT_FIELDS = {f.name for f in Account._meta.concrete_fields} - {
     "id",
@@ -29,6 +34,39 @@ def industry_update(
 ) -> Industry:
     ensure_can_write(actor)
     return update_instance(instance=industry, actor=actor, data=data, expected_version=expected_version)
+
+
+@transaction.atomic
+def exchange_rate_set(
+    *, actor, currency: str, rate: Decimal | str, expected_version: int | None = None
+) -> ExchangeRate:
+    """Set what one unit of `currency` is worth in the reporting currency (administrators only, audited).
+
+    The rate must be greater than 0, with at most six decimals; the reporting currency is always 1 and
+    cannot be set. Totals read the rates when they are shown: nothing needs rebuilding after a change.
+    """
+    ensure_admin(actor)
+    ensure_can_write(actor)
+    if currency not in Currency.values:
+        raise ValidationError({"currency": _("Choose one of the currencies KAM knows.")})
+    if currency == settings.KAM_REPORTING_CURRENCY:
+        raise ValidationError(
+            {"currency": _("The reporting currency is always worth 1; it has no exchange rate to set.")}
+        )
+    try:
+        rate = Decimal(str(rate).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"rate": _("Enter the exchange rate as a number, e.g. 7.1.")}) from None
+    if not rate.is_finite() or rate <= 0:
+        raise ValidationError({"rate": _("The exchange rate must be greater than 0.")})
+    existing = ExchangeRate.objects.select_for_update().filter(currency=currency).first()
+    if existing is None:
+        return create_instance(instance=ExchangeRate(currency=currency, rate=rate), actor=actor)
+    if existing.rate == rate and expected_version in (None, existing.version):
+        return existing
+    return update_instance(
+        instance=existing, actor=actor, data={"rate": rate}, expected_version=expected_version
+    )
 
 
 @transaction.atomic

@@ -23,4 +23,5 @@ urlpatterns = [
     path("log/<int:pk>/delete/", views.interaction_delete, name="interaction_delete"),
     path("log/<int:pk>/next-step/", views.next_step_toggle, name="next_step_toggle"),
     path("next-steps/", views.next_steps, name="next_steps"),
+    path("exchange-rates/", views.exchange_rates, name="exchange_rates"),
 ]

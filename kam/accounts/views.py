@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +11,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kam.accounts import selectors, services
 from kam.accounts.filtersets import AccountFilterSet, ContactFilterSet, InteractionFilterSet
-from kam.accounts.forms import AccountForm, AccountTeamMemberForm, ContactForm, InteractionForm, ReportsToForm
+from kam.accounts.forms import (
+    AccountForm,
+    AccountTeamMemberForm,
+    ContactForm,
+    ExchangeRatesForm,
+    InteractionForm,
+    ReportsToForm,
+)
 from kam.accounts.panels import panels_for
 from kam.api.pagination import keyset_page
 from kam.audit.selectors import history_for_account
@@ -359,3 +367,38 @@ def next_steps(request):
     show_done = request.GET.get("done") == "1"
     steps = selectors.my_next_steps(user=request.user, include_done=show_done)
     return render(request, "accounts/next_steps.html", {"steps": steps[:200], "show_done": show_done})
+
+
+@login_required
+def exchange_rates(request):
+    """The exchange rates totals are converted with (docs/adr/0004-reporting-currency.md): everyone reads
+    them; administrators change them, all rates of the form at once or none."""
+    rows = selectors.exchange_rate_table(user=request.user)
+    can_change = request.user.is_admin and request.user.can_write
+    form = ExchangeRatesForm(request.POST or None, rows=rows)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            changes = form.changes()
+            with transaction.atomic():
+                for code, rate, version in changes:
+                    try:
+                        services.exchange_rate_set(
+                            actor=request.user, currency=code, rate=rate, expected_version=version
+                        )
+                    except ValidationError as error:
+                        form.add_rate_error(code, error)
+                if form.errors:
+                    transaction.set_rollback(True)
+            if not form.errors:
+                if changes:
+                    messages.success(request, _("Exchange rates saved."))
+                return redirect("accounts:exchange_rates")
+    context = {
+        "rows": rows,
+        "form": form,
+        "can_change": can_change,
+        "reporting_currency": selectors.reporting_currency(),
+    }
+    return render(request, "accounts/exchange_rates.html", context, status=400 if form.errors else 200)

@@ -14,6 +14,7 @@ from kam.tiering.api import views as tiering
 router = DefaultRouter()
 router.register("industries", accounts.IndustryViewSet, basename="industry")
 router.register("teams", accounts.TeamViewSet, basename="team")
+router.register("exchange-rates", accounts.ExchangeRateViewSet, basename="exchange-rate")
 router.register("users", accounts.UserViewSet, basename="user")
 router.register("accounts", accounts.AccountViewSet, basename="account")
 router.register("contacts", accounts.ContactViewSet, basename="contact")

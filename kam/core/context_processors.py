@@ -87,6 +87,7 @@ ADMIN_SIDEBAR = [
             (_("People and teams"), "users:list", "people"),
             (_("Handover"), "users:handover", "arrow-left-right"),
             (_("Audit log"), "audit:list", "journal-text"),
+            (_("Exchange rates"), "accounts:exchange_rates", "currency-exchange"),
         ],
     ),
 ]

@@ -11,7 +11,8 @@ from decimal import Decimal
 from django.db.models import Count, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from kam.accounts.selectors import interaction_list
+from kam.accounts.money import Converter
+from kam.accounts.selectors import exchange_rates, interaction_list, reporting_currency
 from kam.pipeline import forecast, funnel, summary
 from kam.pipeline import status as customer_status
 from kam.pipeline.choices import OpportunityStatus
@@ -77,15 +78,22 @@ CLOSED_STATUSES = [OpportunityStatus.WON, OpportunityStatus.LOST, OpportunitySta
 
 @dataclass
 class _ForecastRows:
-    """What the forecast reads, whichever the source: open deals by (expected-close month, stage id) and
-    by (owner id, stage id) → (count, amount); closed deals by (won, furthest stage order) → count."""
+    """What the forecast reads, whichever the source: open deals by (expected-close month, stage id,
+    currency) and by (owner id, stage id, currency) → (count, amount in that currency); closed deals by
+    (won, furthest stage order) → count. Currencies are converted after, by pipeline_forecast: the two
+    sources then sum the same exact amounts per currency before any rounding."""
 
     by_month: dict = field(default_factory=dict)
     by_owner: dict = field(default_factory=dict)
     closed: dict = field(default_factory=dict)
 
-    def add_open(self, month, stage_id: int, owner_id: int, count: int, amount: Decimal) -> None:
-        for totals, key in ((self.by_month, (month, stage_id)), (self.by_owner, (owner_id, stage_id))):
+    def add_open(
+        self, month, stage_id: int, owner_id: int, currency: str, count: int, amount: Decimal
+    ) -> None:
+        for totals, key in (
+            (self.by_month, (month, stage_id, currency)),
+            (self.by_owner, (owner_id, stage_id, currency)),
+        ):
             old_count, old_amount = totals.get(key, (0, Decimal("0")))
             totals[key] = (old_count + count, old_amount + amount)
 
@@ -101,13 +109,13 @@ def _from_opportunities(rows: _ForecastRows, opportunities, *, owners, months) -
     open_deals = opportunities.filter(status=OpportunityStatus.OPEN)
     if months:
         open_deals = open_deals.filter(months.opportunity_q())
-    for month, stage_id, owner_id, count, amount in (
+    for month, stage_id, owner_id, currency, count, amount in (
         open_deals.order_by()
         .annotate(month=TruncMonth("expected_close"))
-        .values_list("month", "stage_id", "owner_id")
+        .values_list("month", "stage_id", "owner_id", "currency")
         .annotate(count=Count("id"), amount=Sum("amount"))
     ):
-        rows.add_open(month, stage_id, owner_id, count, amount or Decimal("0"))
+        rows.add_open(month, stage_id, owner_id, currency, count, amount or Decimal("0"))
     furthest = (
         StageTransition.objects.filter(opportunity=OuterRef("pk"))
         .order_by()
@@ -131,16 +139,16 @@ def _from_summary(rows: _ForecastRows, split: summary.ScopeSplit, process, *, ow
     open_rows = scoped.filter(status=OpportunityStatus.OPEN)
     if months:
         open_rows = open_rows.filter(months.summary_q())
-    for month, stage_id, count, cents in open_rows.values_list("month", "stage_id").annotate(
-        n=Sum("count"), c=Sum("amount_cents")
-    ):
-        key = (summary.month_start(month), stage_id)
+    for month, stage_id, currency, count, cents in open_rows.values_list(
+        "month", "stage_id", "currency"
+    ).annotate(n=Sum("count"), c=Sum("amount_cents")):
+        key = (summary.month_start(month), stage_id, currency)
         old_count, old_amount = rows.by_month.get(key, (0, Decimal("0")))
         rows.by_month[key] = (old_count + count, old_amount + summary.cents_to_amount(cents))
-    for owner_id, stage_id, count, cents in open_rows.values_list("owner_id", "stage_id").annotate(
-        n=Sum("count"), c=Sum("amount_cents")
-    ):
-        key = (owner_id, stage_id)
+    for owner_id, stage_id, currency, count, cents in open_rows.values_list(
+        "owner_id", "stage_id", "currency"
+    ).annotate(n=Sum("count"), c=Sum("amount_cents")):
+        key = (owner_id, stage_id, currency)
         old_count, old_amount = rows.by_owner.get(key, (0, Decimal("0")))
         rows.by_owner[key] = (old_count + count, old_amount + summary.cents_to_amount(cents))
     closed = scoped.filter(status__in=CLOSED_STATUSES)  # an IN list: three ranges of the summary's key
@@ -167,6 +175,18 @@ def _forecast_rows(*, user, process: SalesProcess, owners, months, use_summary: 
     return rows
 
 
+def _in_reporting(totals: dict, converter: Converter) -> dict[tuple, tuple[int, Decimal]]:
+    """(a, b, currency) → (count, amount) as (a, b) → (count, amount in the reporting currency): each
+    currency's exact sum converted once (to the cent, half up), then added up."""
+    counts: dict[tuple, int] = {}
+    amounts: dict[tuple, dict[str, Decimal]] = {}
+    for (*key, currency), (count, amount) in totals.items():
+        key = tuple(key)
+        counts[key] = counts.get(key, 0) + count
+        amounts.setdefault(key, {})[currency] = amount
+    return {key: (count, converter.total(amounts[key])) for key, count in counts.items()}
+
+
 def pipeline_forecast(
     *,
     user,
@@ -174,29 +194,34 @@ def pipeline_forecast(
     owners=None,
     months: summary.MonthRange | None = None,
     use_summary: bool = True,
+    rates: dict[str, Decimal] | None = None,
 ):
     """Open deals weighted by stage probability — by month, month × stage and owner, the three views —
     and the probabilities calibrated on the closed deals.
 
     `months` narrows the open deals to those expected to close in these months (whole months: the
     summary knows no days); the calibration always uses every closed deal in scope, because it
-    measures the stages, not the period. Weighted amounts are rounded per month and stage (per owner
-    and stage for the owners' table).
+    measures the stages, not the period. Amounts are in the reporting currency: each currency's sum per
+    month and stage (per owner and stage) is converted at the exchange rates (`rates`, the current ones by
+    default), then weighted; amounts in a currency without a rate are left out and listed under
+    "unconverted". Weighted amounts are rounded per month and stage (per owner and stage for the owners'
+    table).
     """
     from kam.users.models import User
 
     stages = list(process.stages.order_by("order"))
     by_id = {stage.pk: stage for stage in stages}
     rows = _forecast_rows(user=user, process=process, owners=owners, months=months, use_summary=use_summary)
+    converter = Converter(rates if rates is not None else exchange_rates())
     deals = [
         forecast.OpenDeal(
             amount, by_id[stage_id].probability / 100, {"month": month, "stage": by_id[stage_id].code}, count
         )
-        for (month, stage_id), (count, amount) in rows.by_month.items()
+        for (month, stage_id), (count, amount) in _in_reporting(rows.by_month, converter).items()
     ]
     owner_deals = [
         forecast.OpenDeal(amount, by_id[stage_id].probability / 100, {"owner": owner_id}, count)
-        for (owner_id, stage_id), (count, amount) in rows.by_owner.items()
+        for (owner_id, stage_id), (count, amount) in _in_reporting(rows.by_owner, converter).items()
     ]
     configured = [s.probability / 100 for s in stages]
     calibration = forecast.calibrate(
@@ -225,6 +250,8 @@ def pipeline_forecast(
         "stages": stages,
         "calibration": list(zip(stages, calibration, strict=True)),
         "period": months or summary.MonthRange(),
+        "currency": reporting_currency(),
+        "unconverted": converter.unconverted,
     }
 
 
@@ -292,10 +319,13 @@ def forecast_backtest(
     owners=None,
     quarters: int = 4,
     today: datetime.date | None = None,
+    converter: Converter | None = None,
 ):
     """For each of the last completed quarters: the deals open at its start that were expected to close
     in it, weighted by the stage they were at then (configured vs calibrated probabilities), against
-    what was won. Approximations: today's expected-close date, the furthest stage reached by then."""
+    what was won. Approximations: today's expected-close date, the furthest stage reached by then.
+    Amounts in the reporting currency at today's exchange rates (`converter`; deals in a currency without
+    a rate are left out, and the converter remembers it)."""
     from django.utils import timezone
 
     from kam.pipeline.models import StageTransition
@@ -310,6 +340,7 @@ def forecast_backtest(
         periods.append((start, end))
         end = start
     snapshots = []
+    converter = converter if converter is not None else Converter(exchange_rates())
     tz = timezone.get_current_timezone()
     for start, end in reversed(periods):
         moment = datetime.datetime.combine(start, datetime.time(), tz)
@@ -325,7 +356,10 @@ def forecast_backtest(
         )
         if owners is not None:
             deals = deals.filter(owner_id__in=owners)
-        amounts = dict(deals.values_list("pk", "amount"))
+        amounts = {
+            pk: converter.convert(amount, currency)
+            for pk, amount, currency in deals.values_list("pk", "amount", "currency")
+        }
         reached = dict(
             StageTransition.objects.filter(opportunity_id__in=deals.values("pk"), moved_at__lt=moment)
             .order_by()
@@ -334,7 +368,10 @@ def forecast_backtest(
             .values_list("opportunity_id", "order")
         )
         won = deals.filter(status=OpportunityStatus.WON, closed_on__gte=start, closed_on__lt=end)
-        actual = won.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+        actual = converter.total(
+            (currency, total or Decimal("0"))
+            for currency, total in won.order_by().values_list("currency").annotate(total=Sum("amount"))
+        )
         open_then = [(amounts[pk], order - 1) for pk, order in reached.items() if order]
         snapshots.append((f"{start.year}Q{(start.month - 1) // 3 + 1}", open_then, actual))
     return forecast.backtest(snapshots, configured, [c.probability for c in calibrated])

@@ -348,7 +348,9 @@ class ForecastSummary(models.Model):
 
     Probabilities are applied when reading, so editing a stage's probability needs no rebuild. The
     account owner is part of the key because it decides who may see a deal (restrict: managers and
-    members by the account's owner). Amounts are whole cents: increments stay exact on SQLite too.
+    members by the account's owner). Amounts are whole cents of the deals' own currency, which is part of
+    the key: readers convert each currency's sum at the exchange rates when they read (kam.accounts.money),
+    so editing a rate needs no rebuild either. Increments stay exact on SQLite too.
     """
 
     process = models.ForeignKey(
@@ -378,6 +380,7 @@ class ForecastSummary(models.Model):
         db_index=False,
         verbose_name=_("account owner"),
     )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     count = models.IntegerField(_("opportunities"))
     amount_cents = models.BigIntegerField(_("amount (cents)"))
 
@@ -387,7 +390,16 @@ class ForecastSummary(models.Model):
         constraints = [
             # the key; its order serves the reads: one process, a status, then the account owners in scope
             models.UniqueConstraint(
-                fields=["process", "status", "account_owner", "stage", "month", "owner", "reached"],
+                fields=[
+                    "process",
+                    "status",
+                    "account_owner",
+                    "stage",
+                    "month",
+                    "owner",
+                    "reached",
+                    "currency",
+                ],
                 name="forecast_summary_key",
             )
         ]

@@ -8,6 +8,8 @@ from django.db.models import Case, Count, Q, QuerySet, Sum, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from kam.accounts.money import Converter
+from kam.accounts.selectors import exchange_rates
 from kam.pipeline import summary
 from kam.pipeline.choices import OpportunityStatus
 from kam.pipeline.models import Opportunity, SalesProcess, Stage
@@ -86,7 +88,8 @@ def summary_narrowing(filterset) -> Narrowing | None:
 
 
 def _totals_from_summary(*, split: summary.ScopeSplit, process: SalesProcess, narrowing: Narrowing) -> dict:
-    """(stage id, status) → (count, amount) from the summary, plus the scope's remainder from the table."""
+    """(stage id, status, currency) → (count, amount in that currency) from the summary, plus the scope's
+    remainder from the table."""
     totals: dict[tuple, tuple[int, Decimal]] = {}
 
     def add(key, count, amount):
@@ -100,27 +103,40 @@ def _totals_from_summary(*, split: summary.ScopeSplit, process: SalesProcess, na
         months=narrowing.months,
         statuses=narrowing.statuses,
     )
-    for stage_id, status, count, cents in rows.values_list("stage_id", "status").annotate(
-        n=Sum("count"), c=Sum("amount_cents")
-    ):
-        add((stage_id, status), count, summary.cents_to_amount(cents))
+    for stage_id, status, currency, count, cents in rows.values_list(
+        "stage_id", "status", "currency"
+    ).annotate(n=Sum("count"), c=Sum("amount_cents")):
+        add((stage_id, status, currency), count, summary.cents_to_amount(cents))
     if split.remainder is not None:
         remainder = split.remainder.filter(process=process, status__in=narrowing.statuses)
         if narrowing.owners is not None:
             remainder = remainder.filter(owner_id__in=narrowing.owners)
         if narrowing.months:
             remainder = remainder.filter(narrowing.months.opportunity_q())
-        for stage_id, status, count, amount in _grouped_by_stage(remainder):
-            add((stage_id, status), count, amount or Decimal("0"))
+        for stage_id, status, currency, count, amount in _grouped_by_stage(remainder):
+            add((stage_id, status, currency), count, amount or Decimal("0"))
     return totals
 
 
 def _grouped_by_stage(opportunities: QuerySet[Opportunity]):
     return (
         opportunities.order_by()
-        .values_list("stage_id", "status")
+        .values_list("stage_id", "status", "currency")
         .annotate(count=Count("id"), amount=Sum("amount"))
     )
+
+
+def _converted(native: dict, converter: Converter) -> dict[tuple[int, str], tuple[int, Decimal]]:
+    """(stage id, status, currency) → (count, amount) as (stage id, status) → (count, amount in the
+    reporting currency): each currency's sum converted once, then added up; amounts in a currency without
+    a rate are left out (and remembered by `converter`), their deals still counted."""
+    counts: dict[tuple[int, str], int] = {}
+    amounts: dict[tuple[int, str], dict[str, Decimal]] = {}
+    for (stage_id, status, currency), (count, amount) in native.items():
+        counts[(stage_id, status)] = counts.get((stage_id, status), 0) + count
+        by_currency = amounts.setdefault((stage_id, status), {})
+        by_currency[currency] = by_currency.get(currency, Decimal("0")) + amount
+    return {key: (count, converter.total(amounts[key])) for key, count in counts.items()}
 
 
 def column_totals(
@@ -130,18 +146,22 @@ def column_totals(
     user=None,
     narrowing: Narrowing | None = None,
     split: summary.ScopeSplit | None = None,
+    converter: Converter | None = None,
 ) -> dict[tuple[int, str], tuple[int, Decimal]]:
-    """(stage id, status) → (count, amount) of the board's deals: from the forecast summary in `user`'s
-    scope (`split`, if the caller has it already) when a `narrowing` says how, else aggregated from
-    `opportunities`."""
+    """(stage id, status) → (count, amount in the reporting currency) of the board's deals: from the
+    forecast summary in `user`'s scope (`split`, if the caller has it already) when a `narrowing` says how,
+    else aggregated from `opportunities`. Amounts are summed per currency and converted in Python
+    (`converter`, with the current exchange rates by default; it remembers currencies without a rate)."""
+    converter = converter if converter is not None else Converter(exchange_rates())
     if narrowing is not None:
         split = split if split is not None else summary.scope_split(user)
-        return _totals_from_summary(split=split, process=process, narrowing=narrowing)
+        return _converted(_totals_from_summary(split=split, process=process, narrowing=narrowing), converter)
     scoped = opportunities.filter(process=process, status__in=BOARD_STATUSES)
-    return {
-        (stage_id, status): (count, amount or Decimal("0"))
-        for stage_id, status, count, amount in _grouped_by_stage(scoped)
+    native = {
+        (stage_id, status, currency): (count, amount or Decimal("0"))
+        for stage_id, status, currency, count, amount in _grouped_by_stage(scoped)
     }
+    return _converted(native, converter)
 
 
 def board_columns(
@@ -153,17 +173,23 @@ def board_columns(
     cards: int = CARDS_PER_COLUMN,
     accounts: list[int] | None = None,
     split: summary.ScopeSplit | None = None,
+    converter: Converter | None = None,
 ):
     """The kanban: per stage its count, amount and weighted amount, and its first cards (open deals; the
     won stage shows deals won), biggest first.
 
     With a `narrowing` (the filters the summary can apply) the sums come from the forecast summary in
     `user`'s scope; otherwise they are aggregated from `opportunities`, the filtered, restricted deals
-    the cards always come from.
+    the cards always come from. Sums are in the reporting currency (`converter`: see column_totals).
     """
     stages = list(process.stages.order_by("order"))
     totals = column_totals(
-        process=process, opportunities=opportunities, user=user, narrowing=narrowing, split=split
+        process=process,
+        opportunities=opportunities,
+        user=user,
+        narrowing=narrowing,
+        split=split,
+        converter=converter,
     )
     columns = []
     for stage in stages:

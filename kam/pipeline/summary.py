@@ -2,7 +2,8 @@
 
 At a million opportunities, aggregating them for every forecast or board takes seconds; the summary holds
 the same counts and amounts per key — process, stage, status, furthest stage reached, expected-close month,
-owner, account owner — in a few thousand rows.
+owner, account owner, currency — in a few thousand rows. Amounts stay in the deals' own currency; readers
+convert each currency's sum to the reporting currency when they read (kam.accounts.money), never in SQL.
 
 Writes. Whatever may change an opportunity's key or amount, or an account's owner, runs inside
 `forecast_changes(...)`, in the writing transaction::
@@ -39,7 +40,9 @@ from django.db.models import Q, QuerySet
 from kam.users.choices import Role
 
 #: The summary's key, in the order of its unique constraint (the ON CONFLICT target).
-KEY_COLUMNS = ("process_id", "status", "account_owner_id", "stage_id", "month", "owner_id", "reached")
+KEY_COLUMNS = (
+    "process_id", "status", "account_owner_id", "stage_id", "month", "owner_id", "reached", "currency",
+)  # fmt: skip
 CHUNK = 5000
 
 
@@ -131,6 +134,13 @@ def _models(models: dict | None) -> dict:
     }
 
 
+def _key_columns(found: dict) -> tuple[str, ...]:
+    """KEY_COLUMNS as far as the summary model has them: a migration before the currency was added to the
+    key (pipeline 0003) rebuilds with its historical model, which has no currency yet."""
+    fields = {f.column for f in found["ForecastSummary"]._meta.concrete_fields}
+    return tuple(column for column in KEY_COLUMNS if column in fields)
+
+
 def _grouped_sql(found: dict, ids: list[int] | None) -> tuple[str, list]:
     """SELECT of opportunities grouped by the summary's key, with their count and amount in cents, in the
     column order of INSERT INTO the summary (KEY_COLUMNS, count, amount_cents); all of them, or `ids`.
@@ -144,7 +154,7 @@ def _grouped_sql(found: dict, ids: list[int] | None) -> tuple[str, list]:
     account, stage = found["Account"]._meta, transition.get_field("to_stage").related_model._meta
     column = {
         name: quote(opportunity.get_field(name).column)
-        for name in ("process", "status", "stage", "owner", "account", "amount", "expected_close")
+        for name in ("process", "status", "stage", "owner", "account", "amount", "expected_close", "currency")
     }
     close = f"o.{column['expected_close']}"
     if connection.vendor == "postgresql":
@@ -159,7 +169,8 @@ def _grouped_sql(found: dict, ids: list[int] | None) -> tuple[str, list]:
         f"CAST(COALESCE({month}, 0) AS INTEGER)",
         f"o.{column['owner']}",
         "COALESCE(r.furthest, 0)",
-    ]
+        f"o.{column['currency']}",
+    ][: len(_key_columns(found))]
     opportunity_ids = transition_ids = ""
     params: list = []
     if ids is not None:
@@ -285,7 +296,7 @@ def rebuild(*, models: dict | None = None) -> int:
     summary = found["ForecastSummary"]
     quote = connection.ops.quote_name
     table = quote(summary._meta.db_table)
-    columns = ", ".join(quote(c) for c in (*KEY_COLUMNS, "count", "amount_cents"))
+    columns = ", ".join(quote(c) for c in (*_key_columns(found), "count", "amount_cents"))
     select, params = _grouped_sql(found, None)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kam.accounts import selectors as account_selectors
 from kam.accounts.choices import InteractionKind
+from kam.accounts.money import Converter
 from kam.api.pagination import keyset_page
 from kam.core.views import add_service_errors
 from kam.pipeline import analytics, selectors, services
@@ -100,18 +101,22 @@ def board(request):
         return render(request, "pipeline/board.html", {"columns": [], "processes": []})
     filterset = _filtered(request)
     split = scope_split(request.user)
+    converter = Converter(account_selectors.exchange_rates())
+    columns = selectors.board_columns(
+        process=process,
+        opportunities=filterset.qs,
+        user=request.user,
+        narrowing=selectors.summary_narrowing(filterset),
+        accounts=selectors.few_visible_accounts(request.user, split=split),
+        split=split,
+        converter=converter,
+    )
     context = {
         "filter": filterset,
         "process": process,
         "processes": processes,
-        "columns": selectors.board_columns(
-            process=process,
-            opportunities=filterset.qs,
-            user=request.user,
-            narrowing=selectors.summary_narrowing(filterset),
-            accounts=selectors.few_visible_accounts(request.user, split=split),
-            split=split,
-        ),
+        "columns": columns,
+        "reporting": account_selectors.reporting_notice(user=request.user, unconverted=converter.missing),
         **_card_context(request),
     }
     template = (
@@ -483,6 +488,9 @@ def forecast_page(request):
     context = {
         **filters,
         "forecast": result,
+        "reporting": account_selectors.reporting_notice(
+            user=request.user, unconverted=result["unconverted"] if result else ()
+        ),
         "chart": chart,
         "months": months,
         "extra_template": "pipeline/partials/_close_months.html",
@@ -498,15 +506,20 @@ def forecast_backtest(request):
     _since, _until, owners, _filters = analysis_filters(request)
     process = default_process_for(request.user)
     backtest = []
+    converter = Converter(account_selectors.exchange_rates())
     if process:
-        result = analytics.pipeline_forecast(user=request.user, process=process, owners=owners)
+        result = analytics.pipeline_forecast(
+            user=request.user, process=process, owners=owners, rates=converter.rates
+        )
         backtest = analytics.forecast_backtest(
             user=request.user,
             process=process,
             calibrated=[c for _stage, c in result["calibration"]],
             owners=owners,
+            converter=converter,
         )
-    return render(request, "pipeline/partials/_backtest.html", {"backtest": backtest})
+    reporting = account_selectors.reporting_notice(user=request.user, unconverted=converter.missing)
+    return render(request, "pipeline/partials/_backtest.html", {"backtest": backtest, "reporting": reporting})
 
 
 STATUS_LABELS = {

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kam.accounts import selectors as account_selectors
 from kam.accounts.models import Account, Industry
+from kam.accounts.money import Converter
 from kam.planning import matrix as arithmetic
 from kam.planning import roadmap
 from kam.planning.choices import HORIZON_MOTTOS, Horizon, IndustryClass
@@ -199,27 +200,40 @@ def revenue_since(today: datetime.date) -> datetime.date:
     return datetime.date(month // 12, month % 12 + 1, 1)
 
 
-def industry_results(*, user, today: datetime.date | None = None) -> list[IndustryResult]:
+def industry_results(
+    *, user, today: datetime.date | None = None, converter: Converter | None = None
+) -> list[IndustryResult]:
     """Every industry with its accounts, open pipeline, won/lost deals and revenue of the rolling 12 months
-    (from the tiering rollups), its profile and its row of the matrix — a fixed number of queries."""
+    (from the tiering rollups), its profile and its row of the matrix — a fixed number of queries.
+
+    The open pipeline is in the reporting currency: each currency's sum converted at the exchange rates
+    (`converter`, the current rates by default; it remembers currencies without a rate, whose amounts are
+    left out). Revenue comes from the sales ledger, which is kept in the reporting currency."""
     from kam.pipeline import selectors as pipeline_selectors
     from kam.pipeline.choices import OpportunityStatus
     from kam.tiering.models import TransactionMonth
 
     today = today or timezone.localdate()
+    converter = converter if converter is not None else Converter(account_selectors.exchange_rates())
     results = {i.pk: IndustryResult(industry=i) for i in account_selectors.industry_list(user=user)}
     accounts = account_selectors.account_list(user=user).exclude(industry=None).order_by()
     for row in accounts.values("industry_id").annotate(n=Count("id")):
         results[row["industry_id"]].accounts = row["n"]
     deals = pipeline_selectors.opportunity_list(user=user).exclude(account__industry=None).order_by()
-    for row in deals.values("account__industry_id", "status").annotate(n=Count("id"), amount=Sum("amount")):
-        result = results[row["account__industry_id"]]
+    open_amounts: dict[int, dict[str, Decimal]] = {}
+    for row in deals.values("account__industry_id", "status", "currency").annotate(
+        n=Count("id"), amount=Sum("amount")
+    ):
+        industry_id = row["account__industry_id"]
+        result = results[industry_id]
         if row["status"] == OpportunityStatus.OPEN:
-            result.open_pipeline = row["amount"] or Decimal(0)
+            open_amounts.setdefault(industry_id, {})[row["currency"]] = row["amount"] or Decimal(0)
         elif row["status"] == OpportunityStatus.WON:
-            result.won = row["n"]
+            result.won += row["n"]
         elif row["status"] == OpportunityStatus.LOST:
-            result.lost = row["n"]
+            result.lost += row["n"]
+    for industry_id, by_currency in open_amounts.items():
+        results[industry_id].open_pipeline = converter.total(by_currency)
     months = (
         TransactionMonth.objects.restrict(user)
         .filter(month__gte=revenue_since(today))

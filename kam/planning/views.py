@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kam.accounts import selectors as account_selectors
+from kam.accounts.money import Converter
 from kam.core.views import add_service_errors
 from kam.imports.files import download_response, read_upload, xlsx_response
 from kam.planning import selectors, services, transfer
@@ -284,7 +285,8 @@ def matrix_import(request):
 @login_required
 @require_GET
 def industry_list(request):
-    results = selectors.industry_results(user=request.user)
+    converter = Converter(account_selectors.exchange_rates())
+    results = selectors.industry_results(user=request.user, converter=converter)
     return render(
         request,
         "planning/industry_list.html",
@@ -292,6 +294,7 @@ def industry_list(request):
             "results": results,
             "chart": selectors.scatter_data(results),
             "can_keep": is_keeper(request.user),
+            "reporting": account_selectors.reporting_notice(user=request.user, unconverted=converter.missing),
         },
     )
 

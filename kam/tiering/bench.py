@@ -275,7 +275,7 @@ def _duckdb(run, measured: dict) -> dict:
             FROM pm WHERE invoice_month <= {until} AND paid_month >= {since} GROUP BY account_id""",
         "feedback": f"""SELECT account_id, SUM(praise), SUM(complaints), SUM(suggestions) FROM fm
             WHERE month >= {since} AND month <= {until} GROUP BY account_id""",
-        "opportunities": "SELECT account_id, open_opportunities, expected_raw FROM opp",
+        "opportunities": "SELECT account_id, open_opportunities, expected_cents FROM opp",
     }  # fmt: skip
     started = time.perf_counter()
     blocks = {name: con.execute(sql).fetchnumpy() for name, sql in queries.items()}
@@ -296,7 +296,7 @@ def _duckdb(run, measured: dict) -> dict:
         "first": ("first_ever", "first_ever_present"),
         "payments": ("paid", "paid_days", "invoiced", "unpaid"),
         "feedback": ("praise", "complaints", "suggestions"),
-        "opportunities": ("open_opportunities", "expected_raw"),
+        "opportunities": ("open_opportunities", "expected_cents"),
     }
     for block_name, columns in names.items():
         block = blocks[block_name]
@@ -327,6 +327,7 @@ def _duckdb(run, measured: dict) -> dict:
 
 def _export(folder: Path, pa, pq) -> dict[str, Path]:
     """The rollups, accounts and open-opportunity sums as Parquet files (months as day numbers)."""
+    from kam.accounts.selectors import exchange_rates
     from kam.tiering import recompute
     from kam.tiering.models import FeedbackMonth, PaymentMonth, TransactionMonth
 
@@ -354,11 +355,14 @@ def _export(folder: Path, pa, pq) -> dict[str, Path]:
             ["id", "tier", "annual_revenue", "annual_revenue_present", "registered_capital",
              "registered_capital_present"],
         ),
-        "opp": (recompute._opportunity_sql(), ["account_id", "open_opportunities", "expected_raw"]),
+        "opp": (
+            lambda: recompute.opportunity_block(exchange_rates())[0],
+            ["account_id", "open_opportunities", "expected_cents"],
+        ),
     }  # fmt: skip
     paths = {}
     for name, (sql, columns) in exports.items():
-        matrix = recompute._fetch(sql, len(columns))
+        matrix = sql() if callable(sql) else recompute._fetch(sql, len(columns))
         path = folder / f"{name}.parquet"
         pq.write_table(pa.table({column: matrix[:, i] for i, column in enumerate(columns)}), path)
         paths[name] = path

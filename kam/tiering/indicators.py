@@ -22,7 +22,7 @@ Definitions (docs/glossary.md has the Chinese terms):
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -279,7 +279,34 @@ def feedback_indicators(rows: Iterable[FeedbackMonthRow], period: Period) -> Fee
     )
 
 
-def expected_sales(open_deals: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
-    """Σ amount × win probability % of the open opportunities, to the cent (half up)."""
-    total = sum((amount * probability for amount, probability in open_deals), Decimal(0))
+def expected_sales(
+    open_deals: Iterable[tuple[Decimal, Decimal] | tuple[Decimal, Decimal, str]],
+    rates: Mapping[str, Decimal] | None = None,
+) -> Decimal:
+    """Σ amount × win probability % of the open opportunities, to the cent (half up).
+
+    Deals are (amount, probability %) in the reporting currency, or (amount, probability %, currency)
+    converted with `rates` (currency → units of the reporting currency; kam.accounts.money): each
+    currency's Σ amount × probability % is multiplied by its rate and the total rounded once. Deals in a
+    currency without a rate are left out (see unconverted_currencies).
+    """
+    by_currency: dict[str | None, Decimal] = {}
+    for amount, probability, *currency in open_deals:
+        code = currency[0] if currency and rates is not None else None
+        by_currency[code] = by_currency.get(code, Decimal(0)) + amount * probability
+    total = Decimal(0)
+    for code, weighted in by_currency.items():
+        if code is None:  # already in the reporting currency
+            total += weighted
+        elif rates.get(code) is not None:
+            total += weighted * rates[code]
     return (total / HUNDRED).quantize(CENT, ROUND_HALF_UP)
+
+
+def unconverted_currencies(
+    open_deals: Iterable[tuple[Decimal, Decimal, str]], rates: Mapping[str, Decimal]
+) -> list[str]:
+    """The currencies of deals with an amount that `rates` cannot convert (left out of expected sales)."""
+    return sorted(
+        {currency for amount, _probability, currency in open_deals if amount and currency not in rates}
+    )

@@ -29,11 +29,36 @@ COLUMNS = (
     "paid", "paid_days", "invoiced", "unpaid",
     # feedback in the period
     "praise", "complaints", "suggestions",
-    # open opportunities: count and Σ amount (cents) × probability (hundredths of a percent)
-    "open_opportunities", "expected_raw",
+    # open opportunities: count and expected sales (Σ amount × probability), in cents of the reporting
+    # currency (expected_cents_in_reporting)
+    "open_opportunities", "expected_cents",
     # the account's characteristics, in cents
     "annual_revenue", "annual_revenue_present", "registered_capital", "registered_capital_present",
 )  # fmt: skip
+
+
+#: The largest value an int64 column holds.
+INT64_MAX = np.iinfo(np.int64).max
+
+
+def expected_cents_in_reporting(raws: np.ndarray, rates_micro: list[int | None]) -> np.ndarray:
+    """Expected sales in cents of the reporting currency, per account.
+
+    `raws`: n accounts × k currencies of Σ amount (cents) × probability (hundredths of a percent) in each
+    currency; `rates_micro`: each currency's rate in millionths (None: no rate, left out). The sum
+    Σ raw × rate is made with Python integers (it outgrows int64) and rounded once, half up, to whole
+    cents — Σ amount × probability % × rate, as indicators.expected_sales computes it with Decimals.
+    A total beyond int64 is refused (OverflowError), never wrapped.
+    """
+    total = np.zeros(len(raws), dtype=object)
+    for column, micro in enumerate(rates_micro):
+        if micro is not None:
+            total = total + raws[:, column].astype(object) * micro
+    scale = 10**10  # 10^4 (cents × hundredths of a percent → cents) × 10^6 (millionths of the rate)
+    cents = (total * 2 + scale) // (2 * scale)  # amounts and probabilities are never negative
+    if len(cents) and max(cents) > INT64_MAX:
+        raise OverflowError("expected sales of an account exceed 9.2 × 10^16 cents of the reporting currency")
+    return cents.astype(np.int64)
 
 
 def _half_up(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -74,10 +99,7 @@ def indicators(columns: Columns, *, as_of_day: int) -> dict[str, tuple[np.ndarra
         "praise_pct": (_half_up(c.praise * 1000, feedback), has_feedback),
         "complaint_pct": (_half_up(c.complaints * 1000, feedback), has_feedback),
         "returns_pct": (_half_up(c.returned * 1000, c.sales), c.sales > 0),
-        "expected_sales": (
-            _half_up(c.expected_raw, np.full(len(revenue), 10_000)),
-            np.ones(len(revenue), bool),
-        ),
+        "expected_sales": (c.expected_cents, np.ones(len(revenue), bool)),
         "revenue_growth_pct": (
             _half_up((revenue - c.previous_revenue) * 1000, c.previous_revenue),
             c.previous_revenue > 0,

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db import connection
 
+from kam.accounts.choices import Currency
 from kam.accounts.models import Account
+from kam.accounts.money import rate_micro
 from kam.audit.models import AuditAction
 from kam.audit.services import audit_bulk
 from kam.core import bulk
@@ -204,12 +206,36 @@ def _feedback_sql(period: Period) -> str:
         WHERE month >= {_date(period.since)} AND month <= {_date(period.until)} GROUP BY account_id"""
 
 
+#: The currencies of the per-currency columns of _opportunity_sql, in order.
+CURRENCIES = tuple(Currency.values)
+
+
 def _opportunity_sql() -> str:
+    """Open opportunities per account: their count, then for each of CURRENCIES how many there are and
+    Σ amount (cents) × probability (hundredths of a percent) — exact integers, never multiplied by a rate
+    in SQL (SQLite would do that in floating point); opportunity_block converts them."""
+    raw = "CAST(ROUND(o.amount * 100) AS BIGINT) * CAST(ROUND(s.probability * 100) AS BIGINT)"
+    per_currency = ", ".join(
+        f"SUM(CASE WHEN o.currency = '{code}' THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN o.currency = '{code}' THEN {raw} ELSE 0 END)"
+        for code in CURRENCIES
+    )
     return f"""
-        SELECT o.account_id, COUNT(*),
-          SUM(CAST(ROUND(o.amount * 100) AS BIGINT) * CAST(ROUND(s.probability * 100) AS BIGINT))
+        SELECT o.account_id, COUNT(*), {per_currency}
         FROM {_table(Opportunity)} AS o JOIN {_table(Stage)} AS s ON s.id = o.stage_id
         WHERE o.status = 'open' GROUP BY o.account_id"""
+
+
+def opportunity_block(rates: dict) -> tuple[np.ndarray, list[str]]:
+    """(account, open opportunities, expected sales in cents) per account with open deals, converted to
+    the reporting currency at `rates` (population.expected_cents_in_reporting), and the currencies left out
+    for want of a rate (those that have open deals)."""
+    block = _fetch(_opportunity_sql(), 2 + 2 * len(CURRENCIES))
+    counts, raws = block[:, 2::2], block[:, 3::2]
+    micro = [None if rates.get(code) is None else rate_micro(rates[code]) for code in CURRENCIES]
+    unconverted = [code for j, code in enumerate(CURRENCIES) if micro[j] is None and counts[:, j].any()]
+    expected = population.expected_cents_in_reporting(raws, micro)
+    return np.stack([block[:, 0], block[:, 1], expected], axis=1), unconverted
 
 
 def _account_sql() -> str:
@@ -231,11 +257,18 @@ class Population:
     ids: np.ndarray
     tiers: np.ndarray
     columns: population.Columns
+    #: currencies of open deals without an exchange rate: left out of expected sales
+    unconverted: list[str] = field(default_factory=list)
 
 
-def load_population(period: Period, previous: datetime.date) -> Population:
-    """All accounts and their rollup sums for `period` (and revenue since `previous`), in seven queries."""
+def load_population(period: Period, previous: datetime.date, *, rates: dict | None = None) -> Population:
+    """All accounts and their rollup sums for `period` (and revenue since `previous`), in seven queries.
+    Expected sales are converted to the reporting currency at `rates` (the current exchange rates by
+    default)."""
+    from kam.accounts.selectors import exchange_rates
+
     accounts = _fetch(_account_sql(), 6)
+    opportunities, unconverted = opportunity_block(rates if rates is not None else exchange_rates())
     ids = accounts[:, 0].copy()
     data = {name: np.zeros(len(ids), dtype=np.int64) for name in population.COLUMNS}
     for offset, name in enumerate(
@@ -260,10 +293,13 @@ def load_population(period: Period, previous: datetime.date) -> Population:
         *transactions,
         (_payment_sql(period), ("paid", "paid_days", "invoiced", "unpaid")),
         (_feedback_sql(period), ("praise", "complaints", "suggestions")),
-        (_opportunity_sql(), ("open_opportunities", "expected_raw")),
+        (opportunities, ("open_opportunities", "expected_cents")),
     )
     for sql, names in blocks:
-        block = sql(period) if callable(sql) else _fetch(sql, len(names) + 1)
+        if isinstance(sql, np.ndarray):
+            block = sql
+        else:
+            block = sql(period) if callable(sql) else _fetch(sql, len(names) + 1)
         if not len(block) or not len(ids):
             continue
         found = np.searchsorted(ids, block[:, 0])
@@ -272,7 +308,12 @@ def load_population(period: Period, previous: datetime.date) -> Population:
         )  # rows of gone accounts
         for offset, name in enumerate(names, start=1):
             data[name][found[keep]] = block[keep, offset]
-    return Population(ids=ids, tiers=accounts[:, 1].astype(np.int8), columns=population.Columns(data))
+    return Population(
+        ids=ids,
+        tiers=accounts[:, 1].astype(np.int8),
+        columns=population.Columns(data),
+        unconverted=unconverted,
+    )
 
 
 @dataclass
@@ -327,6 +368,7 @@ def compute(config: dict, loaded: Population, *, as_of: datetime.date) -> Outcom
         "changes": {"up": int((new > old).sum()), "down": int((new < old).sum())},
         "scored": int((scores.total > 0).sum()),
         "warnings": [w.__dict__ for w in scorecard.model_warnings(config)],
+        "unconverted_currencies": list(loaded.unconverted),
     }
     return outcome
 

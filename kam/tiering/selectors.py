@@ -87,6 +87,8 @@ class AccountIndicators:
     expected_sales: Decimal
     open_opportunities: int
     open_tasks: int
+    #: currencies of open deals without an exchange rate: left out of expected sales
+    unconverted: tuple[str, ...] = ()
 
 
 def _rollups(model, user, account: Account, fields, until: datetime.date):
@@ -123,8 +125,9 @@ def account_indicators(
         pipeline_selectors.opportunity_list(user=user)
         .filter(account=account, status=OpportunityStatus.OPEN)
         .order_by()
-        .values_list("amount", "stage__probability")
+        .values_list("amount", "stage__probability", "currency")
     )
+    rates = account_selectors.exchange_rates()
     open_tasks = (
         account_selectors.interaction_list(user=user)
         .filter(account=account, next_step_done=False)
@@ -138,9 +141,10 @@ def account_indicators(
         transactions=indicators.transaction_indicators(months, period, as_of=as_of),
         payments=indicators.payment_indicators(cells, period),
         feedback=indicators.feedback_indicators(feedback, period),
-        expected_sales=indicators.expected_sales(open_deals),
+        expected_sales=indicators.expected_sales(open_deals, rates),
         open_opportunities=len(open_deals),
         open_tasks=open_tasks,
+        unconverted=tuple(indicators.unconverted_currencies(open_deals, rates)),
     )
 
 

@@ -455,6 +455,15 @@ def run_detail(request, pk):
         context["page"] = keyset_page(request, changes.order_by(), orderings={"id": ("id",)}, default="id")
         context["rows"] = [(change, _reasons(change)) for change in context["page"].rows]
         context["warnings"] = _warnings(run.config)
+        unconverted = (run.summary or {}).get("unconverted_currencies")
+        if unconverted:
+            context["warnings"].append(
+                _(
+                    "Open opportunities in %(currencies)s had no exchange rate: their amounts were left out "
+                    "of expected sales."
+                )
+                % {"currencies": ", ".join(unconverted)}
+            )
     template = (
         "tiering/partials/_run_progress.html"
         if request.htmx and not request.htmx.boosted

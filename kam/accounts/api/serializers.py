@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kam.accounts.choices import Currency
 from kam.accounts.models import Account, AccountTeamMember, Contact, Industry, Interaction
 from kam.api.serializers import PlainListSerializer
 from kam.users.models import Team, User
@@ -187,3 +188,32 @@ class InteractionSerializer(serializers.ModelSerializer):
                     }
                 )
         return attrs
+
+
+class ExchangeRateSerializer(serializers.Serializer):
+    """A currency and what one unit of it is worth in the reporting currency (null: no rate set)."""
+
+    currency = serializers.ChoiceField(choices=Currency.choices, read_only=True)
+    rate = serializers.DecimalField(max_digits=14, decimal_places=6, allow_null=True, read_only=True)
+    reporting = serializers.BooleanField(read_only=True, help_text="The reporting currency itself (rate 1).")
+    version = serializers.IntegerField(allow_null=True, read_only=True)
+    updated_at = serializers.DateTimeField(allow_null=True, read_only=True)
+
+    def to_representation(self, row):
+        record = row["record"]
+        return super().to_representation(
+            {
+                "currency": row["currency"],
+                "rate": row["rate"],
+                "reporting": row["reporting"],
+                "version": record.version if record else None,
+                "updated_at": record.updated_at if record else None,
+            }
+        )
+
+
+class ExchangeRateWriteSerializer(serializers.Serializer):
+    rate = serializers.DecimalField(max_digits=14, decimal_places=6)
+    version = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The version you loaded; a stale one is refused (409)."
+    )

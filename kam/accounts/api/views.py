@@ -1,13 +1,19 @@
 """REST endpoints: the same selectors (restrict) for reads and the same services for writes."""
 
+from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.response import Response
 
 from kam.accounts import selectors, services
 from kam.accounts.api.serializers import (
     AccountListSerializer,
     AccountSerializer,
     ContactSerializer,
+    ExchangeRateSerializer,
+    ExchangeRateWriteSerializer,
     IndustrySerializer,
     InteractionSerializer,
     TeamSerializer,
@@ -48,6 +54,50 @@ class IndustryViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.industry_list(user=self.request.user)
+
+
+class ExchangeRateViewSet(viewsets.ViewSet):
+    """The exchange rates totals are converted with: every currency KAM knows, the reporting currency first
+    (rate 1). Everyone reads them; administrators set one with PUT /api/exchange-rates/<currency>/
+    ({"rate": "7.1", "version": …}); the reporting currency cannot be set."""
+
+    lookup_field = "currency"
+    lookup_value_regex = "[A-Za-z]{3}"
+
+    def _row(self, currency: str) -> dict:
+        for row in selectors.exchange_rate_table(user=self.request.user):
+            if row["currency"] == currency.upper():
+                return row
+        raise Http404
+
+    @extend_schema(responses=ExchangeRateSerializer(many=True))
+    def list(self, request):
+        rows = selectors.exchange_rate_table(user=request.user)
+        return Response(ExchangeRateSerializer(rows, many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("currency", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        responses=ExchangeRateSerializer,
+    )
+    def retrieve(self, request, currency=None):
+        return Response(ExchangeRateSerializer(self._row(currency)).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("currency", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        request=ExchangeRateWriteSerializer,
+        responses=ExchangeRateSerializer,
+    )
+    def update(self, request, currency=None):
+        row = self._row(currency)
+        data = ExchangeRateWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.exchange_rate_set(
+            actor=request.user,
+            currency=row["currency"],
+            rate=data.validated_data["rate"],
+            expected_version=data.validated_data.get("version"),
+        )
+        return Response(ExchangeRateSerializer(self._row(currency)).data)
 
 
 class TeamViewSet(viewsets.ReadOnlyModelViewSet):

@@ -169,7 +169,9 @@ class FunnelView(APIView):
 
 class ForecastView(APIView):
     """The forecast (M3.8) as data: weighted pipeline by expected-close month, stage and owner, the three
-    views and the calibrated probabilities — from the summary kept on every write, like the page."""
+    views and the calibrated probabilities — from the summary kept on every write, like the page. Amounts
+    are in the reporting currency (`currency`); `unconverted_currencies` lists currencies without an
+    exchange rate, whose amounts are left out."""
 
     @extend_schema(
         parameters=[
@@ -190,6 +192,8 @@ class ForecastView(APIView):
         return Response(
             {
                 "process": process.pk,
+                "currency": result["currency"],
+                "unconverted_currencies": result["unconverted"],
                 "views": _exact(result["views"]),
                 "months": [
                     {

@@ -436,3 +436,73 @@ def test_many_accounts_are_no_hint(pipeline, monkeypatch):
     monkeypatch.setattr(selectors, "FEW_ACCOUNTS", 1)
     assert selectors.few_visible_accounts(pipeline.east_manager) is None
     assert selectors.few_visible_accounts(pipeline.outsider) == [pipeline.other_account.pk]
+
+
+# --- several currencies: the same figures from both sources, converted at read time ----------------------
+
+
+@pytest.fixture
+def mixed_pipeline(pipeline, process):
+    """The pipeline above plus deals in USD (with a rate), EUR (with a rate) and HKD (without) in every
+    scope, amounts whose conversions round."""
+    account_services.exchange_rate_set(actor=pipeline.admin, currency="USD", rate=Decimal("7.123457"))
+    account_services.exchange_rate_set(actor=pipeline.admin, currency="EUR", rate=Decimal("7.8"))
+    east_account = pipeline.east_manager.owned_accounts.get()
+    for amount, currency, account, actor, code, close in [
+        ("100000.01", "USD", pipeline.account, pipeline.owner, "C", datetime.date(2027, 1, 3)),
+        ("0.07", "USD", pipeline.account, pipeline.owner, "C", datetime.date(2027, 1, 9)),
+        ("33333.33", "EUR", pipeline.other_account, pipeline.outsider, "B", datetime.date(2027, 2, 1)),
+        ("50000", "HKD", east_account, pipeline.east_manager, "D", datetime.date(2027, 3, 1)),
+        ("12345.67", "USD", east_account, pipeline.east_manager, "A", None),
+    ]:
+        _move(
+            _new(pipeline, amount, close, account=account, actor=actor, currency=currency),
+            process,
+            code,
+            actor,
+        )
+    assert_summary_exact()
+    return pipeline
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("narrow", ["everyone", "team", "months"])
+def test_mixed_currencies_from_the_summary_equal_the_opportunities(mixed_pipeline, process, persona, narrow):
+    user = getattr(mixed_pipeline, persona)
+    owners = [mixed_pipeline.owner.pk, mixed_pipeline.east_manager.pk] if narrow == "team" else None
+    months = (
+        summary.MonthRange.of(datetime.date(2027, 1, 1), datetime.date(2027, 3, 31))
+        if narrow == "months"
+        else None
+    )
+    fast = analytics.pipeline_forecast(user=user, process=process, owners=owners, months=months)
+    raw = analytics.pipeline_forecast(
+        user=user, process=process, owners=owners, months=months, use_summary=False
+    )
+    assert fast == raw
+    from_summary = selectors.column_totals(
+        process=process,
+        opportunities=selectors.opportunity_list(user=user),
+        user=user,
+        narrowing=selectors.Narrowing(owners, months or summary.MonthRange(), selectors.BOARD_STATUSES),
+    )
+    scoped = selectors.opportunity_list(user=user)
+    if owners is not None:
+        scoped = scoped.filter(owner_id__in=owners)
+    if months:
+        scoped = scoped.filter(months.opportunity_q())
+    assert from_summary == selectors.column_totals(process=process, opportunities=scoped)
+
+
+def test_mixed_currency_figures(mixed_pipeline, process):
+    result = analytics.pipeline_forecast(user=mixed_pipeline.admin, process=process)
+    # the admin's weighted total of test_forecast_figures_per_scope (1,284,000.08), plus
+    # C: USD 100,000.08 × 7.123457 = 712,346.27 (one conversion of the month's USD sum) × 50 % = 356,173.14
+    # B: EUR 33,333.33 × 7.8 = 259,999.97 × 75 % = 194,999.98; A: USD 12,345.67 × 7.123457 = 87,943.85 × 90 %
+    # = 79,149.47 (half up from .465); HKD 50,000 left out
+    assert result["unconverted"] == ["HKD"]
+    by_month = {key[0]: row for key, row in result["months"]}
+    assert by_month[datetime.date(2027, 1, 1)]["amount"] == Decimal("1400000.10") + Decimal("712346.27")
+    assert result["views"]["weighted"] == Decimal("1284000.08") + Decimal("356173.14") + Decimal(
+        "194999.98"
+    ) + Decimal("79149.47")

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from kam.accounts.models import Account
 from kam.accounts.tests.factories import AccountFactory
@@ -214,3 +215,46 @@ def test_the_demo_leaves_a_run_every_demo_user_can_read(db):
     for username in ("admin", "director", "linshan", "zhangwei", "wangfang", "auditor"):
         user = User.objects.get(username=username)
         assert selectors.result_list(user=user, run=run).exists(), username
+
+
+def test_expected_sales_in_the_reporting_currency_bulk_and_per_account(client, ledger):
+    """Open deals in USD count at their rate in both the run (integers, NumPy) and the account panel
+    (Decimals); HKD without a rate is left out of both and reported."""
+    from kam.accounts import services as account_services
+    from kam.pipeline import services as pipeline_services
+
+    account_services.exchange_rate_set(actor=ledger.admin, currency="USD", rate=Decimal("7.123457"))
+    for amount, currency in [("1000000", "CNY"), ("100000.01", "USD"), ("333.33", "USD"), ("50000", "HKD")]:
+        pipeline_services.opportunity_create(
+            actor=ledger.owner,
+            data={
+                "account": ledger.account,
+                "name": currency,
+                "amount": Decimal(amount),
+                "currency": currency,
+            },
+        )
+    period, previous = recompute.periods(AS_OF, 12)
+    loaded = recompute.load_population(period, previous)
+    assert loaded.unconverted == ["HKD"]
+    measures = population.indicators(loaded.columns, as_of_day=(AS_OF - recompute.EPOCH).days)
+    one = selectors.account_indicators(user=ledger.admin, account=ledger.account, period=period, today=AS_OF)
+    # stage G (10 %): CNY 1,000,000 → 100,000; USD (100,000.01 + 333.33) × 10 % × 7.123457 = 71,472.02
+    # (71,472.0233…, rounded once); HKD left out
+    assert one.expected_sales == Decimal("171472.02")
+    assert (one.open_opportunities, one.unconverted) == (4, ("HKD",))
+    spd = _by_account(measures, loaded.ids, ledger.account)
+    assert (spd["expected_sales"], spd["open_opportunities"]) == (17_147_202, 4)
+    run = services.tiering_recompute(actor=ledger.admin, as_of=AS_OF)
+    assert run.summary["unconverted_currencies"] == ["HKD"]
+    client.force_login(ledger.admin)
+    page = client.get(reverse("tiering:run", args=[run.pk])).content.decode()
+    assert (
+        "Open opportunities in HKD had no exchange rate: their amounts were left out of expected sales."
+        in page
+    )
+    account_services.exchange_rate_set(actor=ledger.admin, currency="HKD", rate=Decimal("0.92"))
+    loaded = recompute.load_population(period, previous)
+    measures = population.indicators(loaded.columns, as_of_day=(AS_OF - recompute.EPOCH).days)
+    assert _by_account(measures, loaded.ids, ledger.account)["expected_sales"] == 17_147_202 + 460_000
+    assert loaded.unconverted == []
