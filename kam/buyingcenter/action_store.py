@@ -6,28 +6,44 @@ rows of people and weights; docs/benchmarks.md). Instead each deal's outcome is 
 recomputes only the rows that are missing or stale:
 
 * the opportunity's `version` moved on (every write to an opportunity bumps it: stage, status, close
-  date, imports, handovers);
+  date, owner, imports, handovers), or its owner is not the one stored;
 * `valid_until` has come: the day a "keep in touch" action newly fires for someone (the only rule that
   depends on the date);
 * a write to another input deleted the row: people, weights and attitudes of the buying center, the
   account's contacts (names) and contact log (last contacts), the process's stages — through post_save /
-  post_delete / m2m_changed, and `kam.core.signals.bulk_written` for imports (see `connect()`).
+  post_delete / m2m_changed, and `kam.core.signals.bulk_written` for imports (see `connect()`). Saves of
+  the opportunity itself, handovers (`kam.core.owner_changes`) and opportunity imports delete its row too,
+  so that no row stays filed under a former owner.
 
-Reads stay inside `restrict()`: the deals are the user's own open opportunities that the scoped
-opportunity list still shows.
+Each row is filed under the deal's owner, with the list's sort key, so that a request works in SQL whatever
+the number of deals (`my_actions()`):
+
+1. one grouped query over the user's open deals in scope (`restrict()`, through the opportunity list) and
+   their stored rows (a LEFT JOIN, no JSON) counts the deals, those whose row is right, and per rule those
+   it asks something of (the rules are bits of `fires`); one count gives the rows filed under the user;
+2. only if some rows are missing or stale, or rows are filed under the user for deals that are not (any
+   more) their open deals in scope: those deals' ids and versions are read and their rows recomputed, the
+   other rows deleted, and step 1 runs again;
+3. the rows filed under the user are now exactly the deals of step 1: a page reads its 25 rows in the
+   list's order (`ORDER`) from the index on (owner, sort key) of the rows that need something.
+
+Python never sees the other deals.
 """
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import GreaterThan
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from kam.buyingcenter import rules, selectors
-from kam.buyingcenter.models import DealActions, InfluenceWeight, Stakeholder
+from kam.buyingcenter.models import CodepointOrder, DealActions, InfluenceWeight, Stakeholder
 from kam.pipeline import selectors as pipeline_selectors
 from kam.pipeline.choices import OpportunityStatus
 from kam.pipeline.models import Opportunity, Stage
@@ -35,6 +51,31 @@ from kam.pipeline.models import Opportunity, Stage
 #: Deals per round of queries when recomputing (keeps SQLite below its bound-parameter limit).
 CHUNK = 900
 NOTHING = len(rules.PRIORITY)  # the priority of a deal without actions: after every rule
+
+#: The deals the list shows: an action of the rules or a planned step (the condition of the owner index).
+SHOWN = Q(fires__gt=0) | Q(planned_count__gt=0)
+#: The list's order, most urgent first: the first action's sort key (rules.Action.sort_key), then the
+#: expected close (none: last) and the deal. The owner index holds the same columns in the same order.
+ORDER = (
+    "priority",
+    F("first_weight").desc(),
+    CodepointOrder("first_name"),
+    "first_stakeholder",
+    F("expected_close").asc(nulls_last=True),
+    "opportunity_id",
+)
+#: What a shown deal needs from the opportunity and the stored outcome (`groups()` reads these).
+ROW = (
+    "opportunity_id",
+    "opportunity__number",
+    "opportunity__name",
+    "opportunity__account__name",
+    "opportunity__stage__code",
+    "opportunity__stage__probability",
+    "opportunity__expected_close",
+    "actions",
+    "planned",
+)
 
 
 @dataclass(frozen=True)
@@ -63,84 +104,137 @@ class OpportunityActions:
 
 
 @dataclass(frozen=True)
-class Entry:
-    """One deal in the sorted list: enough to sort, count and filter without reading its actions."""
+class MyActions:
+    """A user's "my actions", up to date: how many deals need something, per rule, and the deals to page."""
 
-    opportunity_id: int
-    sort_key: tuple
-    fires: int  # rules.RULE_BITS of the rules that give an action
+    user_id: int
+    today: datetime.date
+    total: int  # deals that need something (an action or a planned step)
+    counts: dict[str, int]  # rule → deals it asks something of, in the rules' order of urgency
 
-    def has(self, rule: str) -> bool:
-        return bool(self.fires & rules.RULE_BITS[rule])
+    def count(self, rule: str = "") -> int:
+        return self.counts[rule] if rule else self.total
+
+    def ids(self, rule: str = "") -> QuerySet:
+        """The shown deals' ids (of `rule` only, if given) in the list's order, not read yet: a slice of it is
+        a range of the owner index (LIMIT/OFFSET), which `groups()` reads as a subquery.
+
+        The rows filed under the user are exactly their open deals in scope, up to date: `my_actions()`
+        made them so (and each write to a deal drops its row).
+        """
+        ids = DealActions.objects.filter(SHOWN, owner_id=self.user_id)
+        if rule:
+            ids = ids.filter(GreaterThan(F("fires").bitand(rules.RULE_BITS[rule]), 0))
+        return ids.order_by(*ORDER).values_list("opportunity_id", flat=True)
 
 
-def entries(*, user, today: datetime.date | None = None) -> list[Entry]:
-    """The user's open deals that need something (an action or a planned step), most urgent first.
+class Listed(Sequence):
+    """Shown deals as `OpportunityActions`, read one slice at a time: what django's Paginator pages through.
+    Its length is the count `MyActions` already has, so paging costs no COUNT query."""
 
-    One query reads the stored outcomes with their freshness; stale or missing ones are recomputed first.
+    def __init__(self, ids: QuerySet, count: int, *, today: datetime.date):
+        self.ids, self.length, self.today = ids, count, today
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return groups(self.ids[index], today=self.today)
+        return groups(self.ids[index : index + 1], today=self.today)[0]
+
+
+def my_actions(*, user, today: datetime.date | None = None) -> MyActions:
+    """The user's open deals in scope, their stored outcomes brought up to date, counted in SQL.
+
+    One grouped query over the deals and their outcomes (a LEFT JOIN) tells how many deals have a right
+    outcome, and per rule how many need something; one count tells how many rows are filed under the user.
+    When some outcomes are missing or stale, they are found (ids and versions only) and recomputed; rows
+    filed under the user for deals that are no longer theirs, open and in scope are deleted; then it counts
+    again. Afterwards the rows filed under the user are exactly their deals, so pages read the owner index.
     """
     today = today or timezone.localdate()
-    mine = pipeline_selectors.opportunity_list(user=user).filter(owner=user, status=OpportunityStatus.OPEN)
+    deals = pipeline_selectors.opportunity_list(user=user).filter(owner=user, status=OpportunityStatus.OPEN)
     accounts = pipeline_selectors.few_visible_accounts(user)
     if accounts is not None:  # a hint, as on the board: else PostgreSQL hashes every account to check scope
-        mine = mine.filter(account_id__in=accounts)
-    columns = ("pk", "version", "process_id", "stage_id", "expected_close")
-    digest = ("opportunity_version", "valid_until", "priority", "first_weight", "first_name")
-    digest += ("first_stakeholder", "fires", "planned_count")
-    rows = list(mine.order_by().values_list(*columns, *(f"action_digest__{c}" for c in digest)))
-    stale = [
-        row[:4]
-        for row in rows
-        if row[5] is None or row[5] != row[1] or (row[6] is not None and row[6] <= today)
-    ]
-    if stale:
-        refresh(stale, today=today)
-        rows = list(mine.order_by().values_list(*columns, *(f"action_digest__{c}" for c in digest)))
-    found = [
-        Entry(
-            pk,
-            (priority, -first_weight, first_name, first_stakeholder, close or datetime.date.max, pk),
-            fires,
-        )
-        for pk, _v, _p, _s, close, _dv, _until, priority, first_weight, first_name, first_stakeholder, fires,
-        planned_count in rows
-        if fires or planned_count
-    ]  # fmt: skip
-    return sorted(found, key=lambda entry: entry.sort_key)
+        deals = deals.filter(account_id__in=accounts)
+    deals = deals.order_by()
+    tally = _tally(deals, today)
+    filed = DealActions.objects.filter(owner_id=user.pk).count()
+    if tally.right < tally.deals or filed != tally.right:
+        stale = deals.filter(~Exists(_right_rows(today).filter(opportunity_id=OuterRef("pk"))))
+        refresh(stale.values_list(*DEAL), today=today)
+        DealActions.objects.filter(owner_id=user.pk).exclude(opportunity_id__in=deals.values("pk")).delete()
+        tally = _tally(deals, today)
+    return MyActions(user.pk, today, tally.shown, tally.counts)
 
 
-def counts(found: list[Entry]) -> dict[str, int]:
-    """How many of the deals each rule asks something of, in the rules' order of urgency."""
-    return {rule: sum(1 for entry in found if entry.fires & bit) for rule, bit in rules.RULE_BITS.items()}
+#: What `refresh()` needs of a deal.
+DEAL = ("pk", "version", "process_id", "stage_id", "owner_id", "expected_close")
 
 
-def groups(found: list[Entry], *, today: datetime.date | None = None) -> list[OpportunityActions]:
-    """The shown deals with their actions and planned steps, in the order of `found` (one query)."""
+@dataclass
+class _Tally:
+    deals: int = 0  # open deals in scope
+    right: int = 0  # of which with a right outcome
+    shown: int = 0  # of which needing something
+    counts: dict[str, int] | None = None
+
+
+def _still_right(today: datetime.date, prefix: str = "") -> Q:
+    """Stored outcomes whose "keep in touch" actions are still those of `today`."""
+    return Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gt": today})
+
+
+def _right_rows(today: datetime.date) -> QuerySet:
+    """Stored outcomes that are right for their deal as it is now (to correlate on `opportunity_id`)."""
+    return DealActions.objects.filter(
+        _still_right(today), opportunity_version=OuterRef("version"), owner_id=OuterRef("owner_id")
+    )
+
+
+def _tally(deals: QuerySet, today: datetime.date) -> _Tally:
+    """The deals grouped by (right outcome or not, the rules that fire, planned steps or not): a few dozen
+    groups, summed here. One query; the test of being right is evaluated once per deal."""
+    right = Q(action_digest__opportunity_version=F("version"), action_digest__owner_id=F("owner_id"))
+    right &= _still_right(today, "action_digest__")
+    grouped = deals.values_list(
+        ExpressionWrapper(right, output_field=BooleanField()),
+        "action_digest__fires",
+        ExpressionWrapper(Q(action_digest__planned_count__gt=0), output_field=BooleanField()),
+    ).annotate(n=Count("pk"))
+    tally = _Tally(counts=dict.fromkeys(rules.RULE_BITS, 0))
+    for is_right, fires, planned, n in grouped:
+        tally.deals += n
+        if is_right:
+            tally.right += n
+            tally.shown += n if fires or planned else 0
+            for rule, bit in rules.RULE_BITS.items():
+                tally.counts[rule] += n if fires & bit else 0
+    return tally
+
+
+def groups(ids, *, today: datetime.date | None = None) -> list[OpportunityActions]:
+    """The deals `ids` (a sliced `MyActions.ids()`, or a list) in the list's order, with their actions and
+    planned steps: one query."""
     today = today or timezone.localdate()
-    ids = [entry.opportunity_id for entry in found]
-    details = {}
-    for start in range(0, len(ids), CHUNK):
-        for row in Opportunity.objects.filter(pk__in=ids[start : start + CHUNK]).values_list(
-            "pk", "number", "name", "account__name", "stage__code", "stage__probability", "expected_close",
-            "action_digest__actions", "action_digest__planned",
-        ):  # fmt: skip
-            details[row[0]] = row
-    shown = []
-    for pk in ids:
-        _pk, number, name, account_name, code, probability, close, actions, planned = details[pk]
-        shown.append(
-            OpportunityActions(
-                pk, number, name, account_name, code, probability, close,
-                [_action(stored, today) for stored in actions],
-                [PlannedAction(sid, person, step, _date(due)) for sid, person, step, due in planned],
-            )
-        )  # fmt: skip
-    return shown
+    rows = DealActions.objects.filter(opportunity_id__in=ids).order_by(*ORDER).values_list(*ROW)
+    return [
+        OpportunityActions(
+            pk, number, name, account_name, code, probability, close,
+            [_action(stored, today) for stored in actions],
+            [PlannedAction(sid, person, step, _date(due)) for sid, person, step, due in planned],
+        )
+        for pk, number, name, account_name, code, probability, close, actions, planned in rows
+    ]  # fmt: skip
 
 
 def refresh(deals, *, today: datetime.date) -> None:
-    """Recompute and store the outcome of `deals` ((pk, version, process_id, stage_id) tuples)."""
+    """Recompute and store the outcome of `deals` ((pk, version, process_id, stage_id, owner_id,
+    expected_close) tuples)."""
     deals = list(deals)
+    if not deals:
+        return
     stages = {
         pk: (code, order, process_id, step)
         for pk, code, order, process_id, step in Stage.objects.filter(
@@ -154,9 +248,12 @@ def refresh(deals, *, today: datetime.date) -> None:
         chunk = deals[start : start + CHUNK]
         outcomes = _outcomes([deal[0] for deal in chunk], stages, gates, {d[0]: d[3] for d in chunk}, today)
         with transaction.atomic():
-            DealActions.objects.filter(opportunity_id__in=[deal[0] for deal in chunk]).delete()
+            # an upsert: two requests recomputing the same deals at once both succeed
             DealActions.objects.bulk_create(
-                [_digest(pk, version, outcomes[pk], today) for pk, version, _process, _stage in chunk]
+                [_digest(deal, outcomes[deal[0]], today) for deal in chunk],
+                update_conflicts=True,
+                unique_fields=["opportunity"],
+                update_fields=STORED,
             )
 
 
@@ -224,7 +321,8 @@ def _outcomes(ids, stages, gates, stage_of, today) -> dict[int, tuple]:
     return found
 
 
-def _digest(pk: int, version: int, outcome: tuple, today: datetime.date) -> DealActions:
+def _digest(deal: tuple, outcome: tuple, today: datetime.date) -> DealActions:
+    pk, version, _process, _stage, owner_id, expected_close = deal
     actions, planned, last_contacts = outcome
     first = actions[0] if actions else None
     coming = [
@@ -235,6 +333,8 @@ def _digest(pk: int, version: int, outcome: tuple, today: datetime.date) -> Deal
     return DealActions(
         opportunity_id=pk,
         opportunity_version=version,
+        owner_id=owner_id,
+        expected_close=expected_close,
         computed_on=today,
         valid_until=min(coming, default=None),
         priority=rules.PRIORITY[first.rule] if first else NOTHING,
@@ -256,6 +356,10 @@ def _digest(pk: int, version: int, outcome: tuple, today: datetime.date) -> Deal
         ],  # fmt: skip
         planned=[[sid, person, step, due.isoformat() if due else None] for sid, person, step, due in planned],
     )
+
+
+#: The columns an upsert of a recomputed outcome writes (all but the key).
+STORED = [field.name for field in DealActions._meta.concrete_fields if not field.primary_key]
 
 
 def _date(text: str | None) -> datetime.date | None:
@@ -303,15 +407,40 @@ def _stage_changed(sender, instance, **kwargs):
     forget(process_ids=[instance.process_id])
 
 
+def _opportunity_saved(sender, instance, created, **kwargs):
+    """Any save of a deal (its version moves on: stage, status, close date, owner) drops its outcome, so
+    that no row stays filed under a former owner or for a closed deal."""
+    if not created:
+        forget(opportunity_ids=[instance.pk])
+
+
+@contextmanager
+def _owners_changing(ids):
+    """Handovers move deals with QuerySet.update() (kam.users.handover), announced by owner_change()."""
+    yield
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        forget(opportunity_ids=ids[start : start + CHUNK])
+
+
+#: Models whose bulk writes (imports) make the outcomes of their accounts' deals wrong: contact names, the
+#: contact log, and the deals themselves (their owner, stage, close date).
+BULK_INPUTS = {"accounts.Contact", "accounts.Interaction", "pipeline.Opportunity"}
+
+
 def _bulk_written(sender, account_ids, **kwargs):
-    if sender._meta.label in {"accounts.Contact", "accounts.Interaction"} and account_ids:
+    if sender._meta.label in BULK_INPUTS and account_ids:
         forget(account_ids=sorted(account_ids))
 
 
 def connect() -> None:
     """Called from the app's ready(): the writes that make stored outcomes wrong."""
     from kam.accounts.models import Contact, Interaction
+    from kam.core.owner_changes import register_owner_change
     from kam.core.signals import bulk_written
+
+    post_save.connect(_opportunity_saved, sender=Opportunity, dispatch_uid="actions-opportunity-save")
+    register_owner_change("pipeline.Opportunity", _owners_changing)
 
     for when, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(_stakeholder_changed, sender=Stakeholder, dispatch_uid=f"actions-stakeholder-{when}")

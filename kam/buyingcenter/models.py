@@ -446,19 +446,36 @@ class SpinStep(TimeStampedModel):
             raise ValidationError({"answer": _("Write the answer, or clear its date.")})
 
 
+class CodepointOrder(models.Func):
+    """Text compared by code point, as Python compares str: the "C" collation on PostgreSQL (whatever the
+    database's default); SQLite's default collation (BINARY, UTF-8 bytes) already is."""
+
+    template = '%(expressions)s COLLATE "C"'
+    arity = 1
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return compiler.compile(self.get_source_expressions()[0])
+
+
 class DealActions(models.Model):
     """The rules' outcome for one open opportunity (M4.3–M4.4), kept so that "my actions" reads thousands
     of deals in one query instead of running the rules on every buying center at every request.
 
     Derived data, never edited: `kam.buyingcenter.action_store` recomputes a row when it is missing, when the
-    opportunity's version moved on, or from `valid_until` (the day a "keep in touch" action newly fires);
-    writes to its inputs (people, weights, contacts, contact log, pairs, stages) delete the rows they touch.
+    opportunity's version or owner moved on, or from `valid_until` (the day a "keep in touch" action newly
+    fires); writes to its inputs (the opportunity itself, handovers, people, weights, contacts, contact log,
+    pairs, stages) delete the rows they touch. Filed under the deal's owner with the list's sort key, so
+    that a page of one member's list is a range of one index.
     """
 
     opportunity = models.OneToOneField(
         "pipeline.Opportunity", on_delete=models.CASCADE, primary_key=True, related_name="action_digest"
     )
     opportunity_version = models.PositiveIntegerField()
+    #: The deal's owner and expected close when computed (copies, so that a member's page is read in order
+    #: from one index; a change of either bumps the opportunity's version, which makes the row stale).
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    expected_close = models.DateField(null=True)
     computed_on = models.DateField()
     valid_until = models.DateField(null=True)
     #: The first action's sort key (rules.Action.sort_key); priority len(rules.PRIORITY) when there is none.
@@ -476,6 +493,21 @@ class DealActions(models.Model):
     class Meta:
         verbose_name = _("rules' outcome of a deal")
         verbose_name_plural = _("rules' outcomes of deals")
+        indexes = [
+            # "My actions" in its order (action_store.ORDER), only the deals that need something: a page is
+            # the first rows of the owner's range.
+            models.Index(
+                "owner",
+                "priority",
+                models.F("first_weight").desc(),
+                CodepointOrder("first_name"),
+                "first_stakeholder",
+                "expected_close",
+                "opportunity",
+                name="bc_dealactions_owner_order",
+                condition=models.Q(fires__gt=0) | models.Q(planned_count__gt=0),
+            )
+        ]
 
     def __str__(self):
         return f"{self.opportunity_id} · {self.priority}"

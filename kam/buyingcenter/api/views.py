@@ -114,7 +114,8 @@ class BuyingCenterViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], url_path="my-actions")
     def my_actions(self, request):
         """The rules' actions and the planned next actions on my open opportunities, most urgent first."""
-        groups = action_store.groups(action_store.entries(user=request.user))
+        mine = action_store.my_actions(user=request.user)
+        groups = action_store.groups(mine.ids(), today=mine.today)
         return Response(OpportunityActionsSerializer(groups, many=True).data)
 
 
