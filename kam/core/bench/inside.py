@@ -192,7 +192,7 @@ def _refresh_statistics() -> None:
               "accounts_interaction_their_people", "users_user", "users_team", "django_session",
               "pipeline_opportunity", "pipeline_stagetransition", "pipeline_forecastsummary",
               "buyingcenter_stakeholder", "buyingcenter_influenceweight",
-              "buyingcenter_counterpartpair"]  # fmt: skip
+              "buyingcenter_counterpartpair", "buyingcenter_dealactions"]  # fmt: skip
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for table in tables:
