@@ -1,5 +1,6 @@
 """The buying-center pages: the panel on the opportunity, the forms, the gate warning, my actions, access."""
 
+import datetime
 import re
 
 import pytest
@@ -428,6 +429,34 @@ def test_my_actions_lists_my_open_deals_with_actions(client, world, opportunity,
     assert [_text(p) for p in re.findall(r'data-testid="planned">(.*?)</li>', page, re.S)] == ["Lunch — 李建"]
     client.force_login(world.teammate)  # sees the deal, does not own it
     assert "Nothing to do" in _text(client.get(reverse("buyingcenter:my_actions")).content.decode())
+
+
+def test_my_actions_cards_escape_and_mark_what_is_overdue(client, world, opportunity, m43):
+    pipeline_services.opportunity_update(
+        opportunity=opportunity,
+        actor=world.owner,
+        data={"name": "<b>Call</b> & centre", "expected_close": datetime.date(2030, 3, 31)},
+    )
+    services.stakeholder_update(
+        stakeholder=m43["李建"],
+        actor=world.owner,
+        data={
+            "attitude": "B",
+            "next_action": "Send <the> offer",
+            "next_action_due": datetime.date(2020, 1, 2),
+        },
+    )
+    client.force_login(world.owner)
+    page = client.get(reverse("buyingcenter:my_actions")).content.decode()
+    group = re.findall(r'data-testid="action-group">(.*?)</section>', page, re.S)[0]
+    assert f'<a href="/pipeline/{opportunity.pk}/#buying-center" class="fw-semibold">' in group
+    assert "&lt;b&gt;Call&lt;/b&gt; &amp; centre</a>" in group
+    assert "· closes March 31, 2030</span></div>" in group
+    assert re.findall(r'data-testid="planned">(.*?)</li>', group, re.S) == [
+        '<div><i aria-hidden="true" class="bi bi-calendar-check"></i> Send &lt;the&gt; offer '
+        '<span class="text-muted">— 李建</span></div>'
+        '<span class="text-nowrap small text-danger">Jan. 2, 2020</span>'
+    ]
 
 
 def _rule_counts(page: str) -> dict[str, int]:
