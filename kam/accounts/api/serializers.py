@@ -146,6 +146,7 @@ class ContactSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        list_serializer_class = PlainListSerializer
 
 
 class InteractionSerializer(serializers.ModelSerializer):

@@ -9,14 +9,19 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 from rest_framework import serializers
 
-from kam.accounts.api.serializers import AccountListSerializer
-from kam.accounts.models import Account
-from kam.accounts.tests.factories import AccountFactory, IndustryFactory, UserFactory
+from kam.accounts.api.serializers import AccountListSerializer, ContactSerializer
+from kam.accounts.models import Account, Contact
+from kam.accounts.tests.factories import AccountFactory, ContactFactory, IndustryFactory, UserFactory
 from kam.api.serializers import PlainListSerializer, _readers
 
 
 class DrfAccountList(AccountListSerializer):
     class Meta(AccountListSerializer.Meta):
+        list_serializer_class = serializers.ListSerializer
+
+
+class DrfContactList(ContactSerializer):
+    class Meta(ContactSerializer.Meta):
         list_serializer_class = serializers.ListSerializer
 
 
@@ -89,3 +94,16 @@ def test_a_computed_field_falls_back_to_drf(accounts):
     rows = json.loads(_render(PlainWithComputedField, accounts, user))
     assert rows[0]["display"] == "集团总部 (reader)"
     assert json.dumps(rows) == _render(WithComputedField, accounts, user)
+
+
+def test_contacts_same_json_as_drf(accounts):
+    boss = ContactFactory(account=accounts[0], name="王总", code="C-1", email="boss@example.com")
+    ContactFactory(account=accounts[0], name='Quote " <b>', reports_to=boss, code=None, is_active=False)
+    user = UserFactory(role="admin")
+    contacts = list(Contact.objects.order_by("id"))
+    plain = _render(ContactSerializer, contacts, user)
+    assert plain == _render(DrfContactList, contacts, user)
+    assert [(row["name"], row["reports_to"], row["code"]) for row in json.loads(plain)] == [
+        ("王总", None, "C-1"),
+        ('Quote " <b>', boss.pk, None),
+    ]
