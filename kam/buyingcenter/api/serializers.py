@@ -203,6 +203,18 @@ class OpportunityActionsSerializer(serializers.Serializer):
     planned = PlannedSerializer(many=True)
 
 
+class MyActionsPageSerializer(serializers.Serializer):
+    """One page of "my actions" (25 deals), with how many deals need something in all and per rule."""
+
+    count = serializers.IntegerField(help_text="Deals shown on all pages (of the rule asked for, if any).")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Rule → deals it asks something of."
+    )
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = OpportunityActionsSerializer(many=True)
+
+
 class CounterpartPairSerializer(serializers.ModelSerializer):
     """Our person ↔ their person at an account (M4.7)."""
 

@@ -9,11 +9,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kam.accounts.api.views import ServiceModelViewSet
-from kam.buyingcenter import action_store, selectors, services, value
+from kam.api.pagination import list_page
+from kam.buyingcenter import action_store, rules, selectors, services, value
 from kam.buyingcenter.api.serializers import (
     AttitudeInputSerializer,
     BuyingCenterSerializer,
     CounterpartPairSerializer,
+    MyActionsPageSerializer,
     OpportunityActionsSerializer,
     SpinPlanSerializer,
     SpinQuestionSerializer,
@@ -31,6 +33,7 @@ from kam.buyingcenter.filtersets import (
     StakeholderFilterSet,
 )
 from kam.buyingcenter.models import AttitudeReport, SpinStep
+from kam.buyingcenter.views import ACTIONS_PER_PAGE
 from kam.pipeline import selectors as pipeline_selectors
 
 
@@ -110,13 +113,32 @@ class BuyingCenterViewSet(viewsets.GenericViewSet):
         center = selectors.buying_center(opportunity=opportunity, phase=payload.validated_data["phase"])
         return Response(BuyingCenterSerializer(center).data)
 
-    @extend_schema(responses=OpportunityActionsSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("rule", str, enum=list(rules.PRIORITY), description="Only this rule's deals."),
+            OpenApiParameter("page", int, description="Page number (25 deals a page)."),
+        ],
+        responses=MyActionsPageSerializer,
+    )
     @action(detail=False, methods=["get"], url_path="my-actions")
     def my_actions(self, request):
-        """The rules' actions and the planned next actions on my open opportunities, most urgent first."""
+        """The rules' actions and the planned next actions on my open opportunities, most urgent first, 25
+        deals a page — as on the "my actions" page."""
+        rule = request.query_params.get("rule", "")
+        if rule and rule not in rules.PRIORITY:
+            raise serializers.ValidationError({"rule": [_("Unknown rule “%(rule)s”.") % {"rule": rule}]})
         mine = action_store.my_actions(user=request.user)
-        groups = action_store.groups(mine.ids(), today=mine.today)
-        return Response(OpportunityActionsSerializer(groups, many=True).data)
+        shown = action_store.Listed(mine.ids(rule), mine.count(rule), today=mine.today)
+        page = list_page(request, shown, page_size=ACTIONS_PER_PAGE)
+        return Response(
+            {
+                "count": page.total,
+                "counts": mine.counts,
+                "next": request.build_absolute_uri(page.next_url) if page.next_url else None,
+                "previous": request.build_absolute_uri(page.previous_url) if page.previous_url else None,
+                "results": OpportunityActionsSerializer(page.rows, many=True).data,
+            }
+        )
 
 
 class CounterpartPairViewSet(ServiceModelViewSet):

@@ -151,7 +151,15 @@ def test_weights_and_the_buying_center(world, opportunity):
     # the stage (G, step 1: discover) has no weights: the first phase that has them is shown
     assert api.get(f"/api/buying-centers/{opportunity.pk}/").json()["phase"] == "establish"
     mine = api.get("/api/buying-centers/my-actions/").json()
-    assert [(g["number"], len(g["actions"]), g["planned"]) for g in mine] == [(opportunity.number, 7, [])]
+    assert [(g["number"], len(g["actions"]), g["planned"]) for g in mine["results"]] == [
+        (opportunity.number, 7, [])
+    ]
+    assert (mine["count"], mine["next"], mine["previous"]) == (1, None, None)
+    assert sum(mine["counts"].values()) >= 1
+    follow_up = api.get("/api/buying-centers/my-actions/", {"rule": "follow_up"}).json()
+    assert follow_up["count"] == mine["counts"]["follow_up"] == len(follow_up["results"])
+    refused = api.get("/api/buying-centers/my-actions/", {"rule": "bribe"})
+    assert (refused.status_code, refused.json()) == (400, {"rule": ["Unknown rule “bribe”."]})
 
 
 def test_removal_through_the_api_keeps_the_phase_at_100(world, opportunity):
