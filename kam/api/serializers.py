@@ -9,7 +9,8 @@ field:
 - a foreign key shown as its id is read from its `*_id` attribute;
 - a text, number or boolean value is passed through when it already has the type DRF would return;
 - a date-time is converted to the request's time zone (looked up once per page) and formatted as DRF does;
-- choices, decimals and dates go through the field's own `to_representation`.
+- choices, decimals and dates go through the field's own `to_representation`;
+- a dotted source (`stage.code`) is followed attribute by attribute; a missing link sends the page to DRF.
 
 It applies only to serializers whose fields are all of those kinds and do not depend on the request
 (no nested or computed fields): a class with another field falls back to DRF's own rendering. The tests
@@ -37,68 +38,73 @@ PASSED_THROUGH = {
 REPRESENTED = (fields.ChoiceField, fields.DecimalField, fields.DateField)
 
 
+class _NeedsDrf(Exception):
+    """A row this plain reading cannot render as DRF would (a dotted source through a missing link)."""
+
+
 def _pk_reader(field):
     attname = f"{field.source_attrs[0]}_id"
     return lambda row, zone: getattr(row, attname)
 
 
-def _plain_reader(field, kind):
-    source, represent = field.source_attrs[0], field.to_representation
-
-    def read(row, zone):
-        value = getattr(row, source)
-        return value if value is None or type(value) is kind else represent(value)
-
-    return read
+def _plain(kind, represent):
+    return lambda value, zone: value if value is None or type(value) is kind else represent(value)
 
 
-def _represented_reader(field):
-    source, represent = field.source_attrs[0], field.to_representation
-
-    def read(row, zone):
-        value = getattr(row, source)
-        return None if value is None else represent(value)
-
-    return read
+def _represented(represent):
+    return lambda value, zone: None if value is None else represent(value)
 
 
-def _datetime_reader(field):
+def _datetime(value, zone):
     """DRF's DateTimeField.to_representation in ISO 8601, with the time zone given per page."""
-    source = field.source_attrs[0]
+    if not value:
+        return None
+    if zone is not None:
+        value = value.astimezone(zone) if timezone.is_aware(value) else timezone.make_aware(value, zone)
+    elif timezone.is_aware(value):
+        value = timezone.make_naive(value, datetime.UTC)
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
-    def read(row, zone):
-        value = getattr(row, source)
-        if not value:
-            return None
-        if zone is not None:
-            value = value.astimezone(zone) if timezone.is_aware(value) else timezone.make_aware(value, zone)
-        elif timezone.is_aware(value):
-            value = timezone.make_naive(value, datetime.UTC)
-        text = value.isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
-    return read
+def _converter(field: fields.Field):
+    """A function (value, time zone) → the field's representation of a value, or None when there is none."""
+    if type(field) in PASSED_THROUGH:
+        return _plain(PASSED_THROUGH[type(field)], field.to_representation)
+    if type(field) is fields.BigIntegerField:
+        as_text = getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+        return _represented(field.to_representation) if as_text else _plain(int, field.to_representation)
+    if type(field) is fields.DateTimeField:
+        iso = getattr(field, "format", api_settings.DATETIME_FORMAT)
+        plain = isinstance(iso, str) and iso.lower() == "iso-8601" and not hasattr(field, "timezone")
+        return _datetime if plain else None
+    if type(field) in REPRESENTED:
+        return _represented(field.to_representation)
+    return None
 
 
 def _reader(field: fields.Field):
     """A function (row, time zone) → the field's representation, or None when it has no plain reading."""
-    if len(field.source_attrs) != 1:
-        return None
+    attrs = field.source_attrs
     if isinstance(field, relations.PrimaryKeyRelatedField):
-        plain = field.use_pk_only_optimization() and field.pk_field is None
+        plain = len(attrs) == 1 and field.use_pk_only_optimization() and field.pk_field is None
         return _pk_reader(field) if plain else None
-    if type(field) in PASSED_THROUGH:
-        return _plain_reader(field, PASSED_THROUGH[type(field)])
-    if type(field) is fields.BigIntegerField:
-        as_text = getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
-        return _represented_reader(field) if as_text else _plain_reader(field, int)
-    if type(field) is fields.DateTimeField:
-        iso = getattr(field, "format", api_settings.DATETIME_FORMAT)
-        plain = isinstance(iso, str) and iso.lower() == "iso-8601" and not hasattr(field, "timezone")
-        return _datetime_reader(field) if plain else None
-    if type(field) in REPRESENTED:
-        return _represented_reader(field)
-    return None
+    convert = _converter(field)
+    if convert is None or not attrs:
+        return None
+    if len(attrs) == 1:
+        source = attrs[0]
+        return lambda row, zone: convert(getattr(row, source), zone)
+
+    def through(row, zone):  # a dotted source ("stage.code"): the related rows come with select_related
+        value = row
+        for attr in attrs:
+            if value is None:
+                raise _NeedsDrf
+            value = getattr(value, attr)
+        return convert(value, zone)
+
+    return through
 
 
 @functools.cache
@@ -122,4 +128,7 @@ class PlainListSerializer(serializers.ListSerializer):
             return super().to_representation(data)
         rows = data.all() if hasattr(data, "all") else data
         zone = timezone.get_current_timezone() if settings.USE_TZ else None
-        return [{name: read(row, zone) for name, read in readers} for row in rows]
+        try:
+            return [{name: read(row, zone) for name, read in readers} for row in rows]
+        except _NeedsDrf:
+            return super().to_representation(rows)

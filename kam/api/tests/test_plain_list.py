@@ -13,6 +13,9 @@ from kam.accounts.api.serializers import AccountListSerializer, ContactSerialize
 from kam.accounts.models import Account, Contact
 from kam.accounts.tests.factories import AccountFactory, ContactFactory, IndustryFactory, UserFactory
 from kam.api.serializers import PlainListSerializer, _readers
+from kam.pipeline import services as pipeline_services
+from kam.pipeline.api.serializers import OpportunitySerializer
+from kam.pipeline.models import Opportunity
 
 
 class DrfAccountList(AccountListSerializer):
@@ -107,3 +110,39 @@ def test_contacts_same_json_as_drf(accounts):
         ("王总", None, "C-1"),
         ('Quote " <b>', boss.pk, None),
     ]
+
+
+def test_opportunities_same_json_as_drf_through_the_stage(world):
+    class DrfOpportunityList(OpportunitySerializer):
+        class Meta(OpportunitySerializer.Meta):
+            list_serializer_class = serializers.ListSerializer
+
+    for name, amount, currency in (("Call centre", "1200000.5", "CNY"), ("<b>", "0", "USD")):
+        data = {"account": world.account, "name": name, "amount": Decimal(amount), "currency": currency}
+        pipeline_services.opportunity_create(actor=world.owner, data=data)
+    deals = list(Opportunity.objects.select_related("stage").order_by("id"))
+    plain = _render(OpportunitySerializer, deals, world.owner)
+    assert plain == _render(DrfOpportunityList, deals, world.owner)
+    assert [(d["name"], d["stage_code"], d["probability"], d["amount"]) for d in json.loads(plain)] == [
+        ("Call centre", "G", "10.00", "1200000.50"),
+        ("<b>", "G", "10.00", "0.00"),
+    ]
+
+
+def test_a_missing_link_in_a_dotted_source_sends_the_page_to_drf(accounts):
+    class IndustryCode(AccountListSerializer):
+        industry_code = serializers.CharField(source="industry.code", read_only=True)
+
+        class Meta(AccountListSerializer.Meta):
+            fields = [*AccountListSerializer.Meta.fields, "industry_code"]
+            list_serializer_class = PlainListSerializer
+
+    class DrfIndustryCode(IndustryCode):
+        class Meta(IndustryCode.Meta):
+            list_serializer_class = serializers.ListSerializer
+
+    user = UserFactory(role="admin")
+    rows = json.loads(_render(IndustryCode, accounts, user))
+    assert json.dumps(rows) == _render(DrfIndustryCode, accounts, user)
+    assert "industry_code" not in rows[0] and rows[1]["industry_code"] == "finance"
+    assert json.loads(_render(IndustryCode, accounts[1:], user))[0]["industry_code"] == "finance"

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from kam.accounts.api.serializers import RestrictedRelatedField
 from kam.accounts.models import Account
+from kam.api.serializers import PlainListSerializer
 from kam.pipeline.models import (
     Opportunity,
     ProgressReport,
@@ -89,6 +90,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        list_serializer_class = PlainListSerializer
         read_only_fields = [
             "number",
             "process",
