@@ -5,11 +5,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kam.accounts.choices import Currency
 from kam.accounts.models import Account, AccountTeamMember, Contact, ExchangeRate, Industry, Interaction
+from kam.core.exceptions import StaleEditError
 from kam.core.owner_changes import owner_change
 from kam.core.services import create_instance, delete_instance, update_instance
 from kam.users.services import ensure_admin, ensure_can_write
@@ -61,7 +62,11 @@ def exchange_rate_set(
         raise ValidationError({"rate": _("The exchange rate must be greater than 0.")})
     existing = ExchangeRate.objects.select_for_update().filter(currency=currency).first()
     if existing is None:
-        return create_instance(instance=ExchangeRate(currency=currency, rate=rate), actor=actor)
+        try:
+            with transaction.atomic():  # a savepoint: another administrator may set the first rate meanwhile
+                return create_instance(instance=ExchangeRate(currency=currency, rate=rate), actor=actor)
+        except IntegrityError:
+            raise StaleEditError() from None
     if existing.rate == rate and expected_version in (None, existing.version):
         return existing
     return update_instance(

@@ -84,9 +84,9 @@ def keyset_page(
     )
 
 
-def list_page(request, items: list, *, page_size: int = 25):
-    """One page of a list computed in Python (not a queryset), with the same next/previous links as
-    keyset_page; `?page=N` keeps the other query parameters."""
+def list_page(request, items, *, page_size: int = 25):
+    """One page of `items` — a list, or any sequence that reads only the slice asked for (e.g. "my actions"'
+    `Listed`) — with the same next/previous links as keyset_page; `?page=N` keeps the other parameters."""
     page = Paginator(items, page_size).get_page(request.GET.get("page"))
 
     def url(number: int) -> str:

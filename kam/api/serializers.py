@@ -109,7 +109,10 @@ def _reader(field: fields.Field):
 
 @functools.cache
 def _readers(serializer_class) -> list[tuple[str, object]] | None:
-    """(name, reader) per readable field of `serializer_class`, or None when one field needs DRF."""
+    """(name, reader) per readable field of `serializer_class`, or None when one field needs DRF (or the
+    class renders its rows itself)."""
+    if serializer_class.to_representation is not serializers.Serializer.to_representation:
+        return None
     readers = []
     for field in serializer_class()._readable_fields:
         reader = _reader(field)

@@ -17,6 +17,7 @@ from kam.pipeline import forecast, funnel, summary
 from kam.pipeline import status as customer_status
 from kam.pipeline.choices import OpportunityStatus
 from kam.pipeline.models import FunnelBenchmarkStep, Opportunity, SalesProcess, StageTransition
+from kam.pipeline.selectors import in_reporting_currency
 
 
 def funnel_benchmark() -> list[tuple[str, int]]:
@@ -175,18 +176,6 @@ def _forecast_rows(*, user, process: SalesProcess, owners, months, use_summary: 
     return rows
 
 
-def _in_reporting(totals: dict, converter: Converter) -> dict[tuple, tuple[int, Decimal]]:
-    """(a, b, currency) → (count, amount) as (a, b) → (count, amount in the reporting currency): each
-    currency's exact sum converted once (to the cent, half up), then added up."""
-    counts: dict[tuple, int] = {}
-    amounts: dict[tuple, dict[str, Decimal]] = {}
-    for (*key, currency), (count, amount) in totals.items():
-        key = tuple(key)
-        counts[key] = counts.get(key, 0) + count
-        amounts.setdefault(key, {})[currency] = amount
-    return {key: (count, converter.total(amounts[key])) for key, count in counts.items()}
-
-
 def pipeline_forecast(
     *,
     user,
@@ -217,11 +206,11 @@ def pipeline_forecast(
         forecast.OpenDeal(
             amount, by_id[stage_id].probability / 100, {"month": month, "stage": by_id[stage_id].code}, count
         )
-        for (month, stage_id), (count, amount) in _in_reporting(rows.by_month, converter).items()
+        for (month, stage_id), (count, amount) in in_reporting_currency(rows.by_month, converter).items()
     ]
     owner_deals = [
         forecast.OpenDeal(amount, by_id[stage_id].probability / 100, {"owner": owner_id}, count)
-        for (owner_id, stage_id), (count, amount) in _in_reporting(rows.by_owner, converter).items()
+        for (owner_id, stage_id), (count, amount) in in_reporting_currency(rows.by_owner, converter).items()
     ]
     configured = [s.probability / 100 for s in stages]
     calibration = forecast.calibrate(

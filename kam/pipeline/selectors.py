@@ -126,15 +126,16 @@ def _grouped_by_stage(opportunities: QuerySet[Opportunity]):
     )
 
 
-def _converted(native: dict, converter: Converter) -> dict[tuple[int, str], tuple[int, Decimal]]:
-    """(stage id, status, currency) → (count, amount) as (stage id, status) → (count, amount in the
-    reporting currency): each currency's sum converted once, then added up; amounts in a currency without
+def in_reporting_currency(totals: dict, converter: Converter) -> dict[tuple, tuple[int, Decimal]]:
+    """(…key, currency) → (count, amount) as (…key) → (count, amount in the reporting currency): each
+    currency's exact sum converted once (to the cent, half up), then added up; amounts in a currency without
     a rate are left out (and remembered by `converter`), their deals still counted."""
-    counts: dict[tuple[int, str], int] = {}
-    amounts: dict[tuple[int, str], dict[str, Decimal]] = {}
-    for (stage_id, status, currency), (count, amount) in native.items():
-        counts[(stage_id, status)] = counts.get((stage_id, status), 0) + count
-        by_currency = amounts.setdefault((stage_id, status), {})
+    counts: dict[tuple, int] = {}
+    amounts: dict[tuple, dict[str, Decimal]] = {}
+    for (*key, currency), (count, amount) in totals.items():
+        key = tuple(key)
+        counts[key] = counts.get(key, 0) + count
+        by_currency = amounts.setdefault(key, {})
         by_currency[currency] = by_currency.get(currency, Decimal("0")) + amount
     return {key: (count, converter.total(amounts[key])) for key, count in counts.items()}
 
@@ -155,13 +156,14 @@ def column_totals(
     converter = converter if converter is not None else Converter(exchange_rates())
     if narrowing is not None:
         split = split if split is not None else summary.scope_split(user)
-        return _converted(_totals_from_summary(split=split, process=process, narrowing=narrowing), converter)
+        from_summary = _totals_from_summary(split=split, process=process, narrowing=narrowing)
+        return in_reporting_currency(from_summary, converter)
     scoped = opportunities.filter(process=process, status__in=BOARD_STATUSES)
     native = {
         (stage_id, status, currency): (count, amount or Decimal("0"))
         for stage_id, status, currency, count, amount in _grouped_by_stage(scoped)
     }
-    return _converted(native, converter)
+    return in_reporting_currency(native, converter)
 
 
 def board_columns(

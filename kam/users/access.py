@@ -70,8 +70,8 @@ def account_scope_parts(user) -> list[Q] | None:
     `restrict()`'s queryset, so they only ever narrow it; together they are the whole scope."""
     from kam.accounts.models import AccountTeamMember
 
-    if connection.vendor != "postgresql" or user.role != Role.MEMBER or not user.is_active:
-        return None
+    if connection.vendor != "postgresql" or not user.is_active or user.is_admin or user.role != Role.MEMBER:
+        return None  # admins (superusers included, whatever their role) see everything: no parts
     owned = Q(owner_id=user.pk)
     on_team = Q(pk__in=AccountTeamMember.objects.filter(user_id=user.pk).values("account_id"))
     return [owned, on_team & ~owned]

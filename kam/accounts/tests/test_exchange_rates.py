@@ -9,6 +9,7 @@ from django.urls import reverse
 from kam.accounts import selectors, services
 from kam.accounts.models import ExchangeRate
 from kam.audit.models import ObjectChange
+from kam.core.exceptions import StaleEditError
 
 
 def rates_now() -> set[tuple]:
@@ -64,6 +65,23 @@ def test_a_stale_edit_is_refused(world):
     with pytest.raises(ValidationError):
         services.exchange_rate_set(actor=world.admin, currency="USD", rate="7.3", expected_version=1)
     assert rates_now() == {("USD", Decimal("7.200000"), 2)}
+
+
+def test_a_first_rate_set_meanwhile_by_someone_else_is_a_stale_edit(world, monkeypatch):
+    """Two administrators set the first USD rate at once (the other's row lands between our check and our
+    insert): the second is told to reload, not given a 500."""
+    checked = ExchangeRate.full_clean
+
+    def someone_was_quicker(self, *args, **kwargs):
+        checked(self, *args, **kwargs)
+        ExchangeRate.objects.bulk_create([ExchangeRate(currency=self.currency, rate=Decimal("7.05"))])
+
+    monkeypatch.setattr(ExchangeRate, "full_clean", someone_was_quicker)
+    audited = ObjectChange.objects.count()
+    with pytest.raises(StaleEditError):
+        services.exchange_rate_set(actor=world.admin, currency="USD", rate="7.1")
+    # (the other administrator's row was inserted in this test's own transaction, so it went too)
+    assert rates_now() == set() and ObjectChange.objects.count() == audited
 
 
 def test_the_reporting_currency_follows_the_setting(world, settings):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from kam.accounts.models import Account
-from kam.accounts.tests.factories import AccountFactory
+from kam.accounts.tests.factories import AccountFactory, UserFactory
 from kam.api.pagination import KeysetPagination, PartsUnion
 from kam.users.access import account_scope_parts
 
@@ -73,6 +73,8 @@ def test_parts_are_for_members_on_postgresql_only(world):
     parts = account_scope_parts(world.owner)
     assert (parts is not None) == (connection.vendor == "postgresql")
     assert account_scope_parts(world.manager) is None and account_scope_parts(world.admin) is None
+    superuser = UserFactory(username="root", role="member", is_superuser=True)
+    assert superuser.is_admin and account_scope_parts(superuser) is None
     if parts is not None:
         scope = Account.objects.restrict(world.owner, "view")
         union = PartsUnion(scope.order_by("name", "id"), parts)[0:100]

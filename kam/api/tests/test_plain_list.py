@@ -146,3 +146,14 @@ def test_a_missing_link_in_a_dotted_source_sends_the_page_to_drf(accounts):
     assert json.dumps(rows) == _render(DrfIndustryCode, accounts, user)
     assert "industry_code" not in rows[0] and rows[1]["industry_code"] == "finance"
     assert json.loads(_render(IndustryCode, accounts[1:], user))[0]["industry_code"] == "finance"
+
+
+def test_a_class_that_renders_its_rows_itself_keeps_drf():
+    class Shouting(AccountListSerializer):
+        class Meta(AccountListSerializer.Meta):
+            list_serializer_class = PlainListSerializer
+
+        def to_representation(self, instance):
+            return {"name": instance.name.upper()}
+
+    assert _readers(Shouting) is None
