@@ -85,7 +85,7 @@ def keyset_page(
 
 
 def list_page(request, items, *, page_size: int = 25):
-    """One page of `items` — a list, or any sequence that reads only the slice asked for (e.g. "my actions"'
+    """One page of `items` — a list, or any sequence that reads only the slice asked for (e.g. my actions'
     `Listed`) — with the same next/previous links as keyset_page; `?page=N` keeps the other parameters."""
     page = Paginator(items, page_size).get_page(request.GET.get("page"))
 
