@@ -7,10 +7,9 @@ reversed per row, a badge include per row); the page is the most used one, at up
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
-from kam.accounts.choices import Tier
-from kam.tiering.templatetags.tiering import TIER_STYLE
+from kam.tiering.templatetags.tiering import tier_badge
 
 register = template.Library()
 
@@ -26,19 +25,12 @@ ROW = (
 )
 
 
-def _tier_badges() -> dict[str, str]:
-    """The tier badge of tiering's tier_badge tag, per tier, in the active language."""
-    badge = '<span class="badge {}" data-tier="{}">{}</span>'
-    return {tier.value: format_html(badge, TIER_STYLE[tier.value], tier.value, tier.label) for tier in Tier}
-
-
 @register.simple_tag
 def account_rows(accounts):
     """The <tr> of each account of a list page (the columns of accounts/partials/_account_table.html)."""
     if not accounts:
         return ""
     detail = reverse("accounts:detail", args=[0]).removesuffix("0/")
-    badges = _tier_badges()
     return format_html_join(
         "",
         ROW,
@@ -51,7 +43,7 @@ def account_rows(accounts):
                 account.industry or "",
                 account.region,
                 account.get_status_display(),
-                badges.get(account.tier, ""),
+                tier_badge(account.tier),
                 account.owner,
                 timezone.localtime(account.updated_at).strftime("%Y-%m-%d") if account.updated_at else "",
             )

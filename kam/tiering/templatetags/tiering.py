@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
 
 from kam.accounts.choices import Tier
 from kam.tiering.choices import Layer
@@ -51,12 +52,17 @@ def points(value):
 TIER_STYLE = {"platinum": "text-bg-dark", "gold": "text-bg-warning", "silver": "text-bg-secondary"}
 
 
-@register.inclusion_tag("tiering/partials/_tier_badge.html")
+@register.simple_tag
 def tier_badge(tier):
-    """Platinum / Gold / Silver as a badge; a tier code (3–0) or name; nothing for "no tier"."""
+    """Platinum / Gold / Silver as a badge; a tier code (3–0) or name; nothing for "no tier".
+    Also called from Python (the account list's rows)."""
     if isinstance(tier, int):
         tier = CODE_TIER[tier]
-    return {"tier": tier, "label": Tier(tier).label if tier else "", "style": TIER_STYLE.get(tier, "")}
+    if not tier:
+        return ""
+    return format_html(
+        '<span class="badge {}" data-tier="{}">{}</span>', TIER_STYLE.get(tier, ""), tier, Tier(tier).label
+    )
 
 
 @register.filter
