@@ -238,7 +238,7 @@ def _duckdb(run, measured: dict) -> dict:
         return {"skipped": 'duckdb or pyarrow missing: pip install -e ".[bench]"'}
     import numpy as np
 
-    from kam.tiering import population, recompute
+    from kam.tiering import period_sums, population, recompute
     from kam.tiering.indicators import Period, add_months
     from kam.tiering.models import TierResult
 
@@ -291,7 +291,7 @@ def _duckdb(run, measured: dict) -> dict:
     ):
         data[name] = accounts[name].astype(np.int64)
     names = {
-        "transactions": recompute.TRANSACTION_COLUMNS,
+        "transactions": period_sums.TRANSACTION_COLUMNS,
         "previous": ("previous_revenue",),
         "first": ("first_ever", "first_ever_present"),
         "payments": ("paid", "paid_days", "invoiced", "unpaid"),
@@ -330,9 +330,9 @@ def _export(folder: Path, pa, pq) -> dict[str, Path]:
     from kam.accounts.selectors import exchange_rates
     from kam.tiering import recompute
     from kam.tiering.models import FeedbackMonth, PaymentMonth, TransactionMonth
+    from kam.tiering.sql import day_number as day
+    from kam.tiering.sql import fetch_ints, table
 
-    day = recompute._day_number
-    table = recompute._table
     exports = {
         "tm": (
             f"SELECT account_id, {day('month')}, orders, sales, COALESCE(max_sale, 0), returned, margin, "
@@ -362,7 +362,7 @@ def _export(folder: Path, pa, pq) -> dict[str, Path]:
     }  # fmt: skip
     paths = {}
     for name, (sql, columns) in exports.items():
-        matrix = sql() if callable(sql) else recompute._fetch(sql, len(columns))
+        matrix = sql() if callable(sql) else fetch_ints(sql, len(columns))
         path = folder / f"{name}.parquet"
         pq.write_table(pa.table({column: matrix[:, i] for i, column in enumerate(columns)}), path)
         paths[name] = path

@@ -272,6 +272,37 @@ class FeedbackMonth(models.Model):
         return f"{self.account_id} · {self.month:%Y-%m}"
 
 
+class AccountPeriodSums(models.Model):
+    """An account's rollup sums over one scoring period, kept between tiering runs (kam.tiering.period_sums).
+
+    Derived data, never shown: `changes` counts the rollup writes that touched the account; `sums` (the
+    period_sums.LEDGER_COLUMNS as little-endian int64) are current when `computed` equals it and the period
+    is the run's. A rollup rebuild deletes every row.
+    """
+
+    account = models.OneToOneField(
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_constraint=False,  # as the rollups: see the module docstring
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    changes = models.BigIntegerField(_("ledger changes"), default=0)
+    computed = models.BigIntegerField(_("computed at change"), null=True)
+    period_since = models.DateField(_("period from"), null=True)
+    period_until = models.DateField(_("period to"), null=True)
+    previous_since = models.DateField(_("previous period from"), null=True)
+    sums = models.BinaryField(_("sums"), null=True)
+
+    class Meta:
+        verbose_name = _("account period sums")
+        verbose_name_plural = _("account period sums")
+
+    def __str__(self):
+        return f"{self.account_id} · {self.period_since} – {self.period_until}"
+
+
 # The scorecard (M1.2, M1.3): models, runs and their results. -------------------------------------------
 
 
@@ -391,7 +422,14 @@ class TierResult(models.Model):
     """
 
     pk = models.CompositePrimaryKey("run", "account")
-    run = models.ForeignKey(TieringRun, on_delete=models.CASCADE, related_name="results", db_index=False)
+    run = models.ForeignKey(
+        TieringRun,
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
+        # a deferred check per row cost 0.6 s at each run's commit; only write_results inserts, for its run
+        db_constraint=False,
+    )
     account = _account("tier_results")
     revenue = models.BigIntegerField(_("revenue (cents)"))
     profit = models.BigIntegerField(_("profit (cents)"), help_text=_("0 where no cost is known."))

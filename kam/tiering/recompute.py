@@ -1,11 +1,13 @@
-"""A tiering run's work: feed the scorecard from the monthly rollups, score, and write the results back.
+"""A tiering run's work: feed the scorecard from the ledger's sums, score, and write the results back.
 
-Speed is the point of this module (100,000 accounts over 10M transactions in about a second): the
-database sums each rollup per account in one grouped query (never reading the ledger itself); NumPy
-applies the indicator definitions, the Pareto analysis, the pyramid, the scores and the tiers to whole
-columns (population.py, pareto.py, pyramid.py, scorecard.py — pure, with exact tests); the results go back
-in one COPY (PostgreSQL) or one executemany (SQLite), and only accounts whose tier changed are updated,
-audited and given a TierChange. The service (services.run_execute) owns the transaction and the status.
+Speed is the point of this module (100,000 accounts over 10M transactions in about a second): each
+account's sums over the period come from `period_sums`, which keeps them between runs and scans the
+monthly rollups only for accounts whose ledger changed (never reading the ledger itself); blocks of
+100,000 rows travel as packed bytes (`sql.fetch_ints`); NumPy applies the indicator definitions, the
+Pareto analysis, the pyramid, the scores and the tiers to whole columns (population.py, pareto.py,
+pyramid.py, scorecard.py — pure, with exact tests); the results go back in one COPY (PostgreSQL) or one
+executemany (SQLite), and only accounts whose tier changed are updated, audited and given a TierChange.
+The service (services.run_execute) owns the transaction and the status.
 """
 
 import datetime
@@ -26,16 +28,10 @@ from kam.audit.services import audit_bulk
 from kam.core import bulk
 from kam.pipeline.models import Opportunity, Stage
 from kam.tiering import pareto as pareto_module
-from kam.tiering import population, pyramid, scorecard
+from kam.tiering import period_sums, population, pyramid, scorecard
 from kam.tiering.indicators import Period, add_months
-from kam.tiering.models import (
-    FeedbackMonth,
-    PaymentMonth,
-    TierChange,
-    TieringRun,
-    TierResult,
-    TransactionMonth,
-)
+from kam.tiering.models import TierChange, TieringRun, TierResult
+from kam.tiering.sql import copy_in, fetch_ints, is_postgres, table
 
 #: "No value" in a result's packed values.
 MISSING = np.iinfo(np.int64).min
@@ -44,166 +40,11 @@ EPOCH = datetime.date(1970, 1, 1)
 CHUNK = 900
 
 
-def _postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _date(value: datetime.date) -> str:
-    """A date literal (the values come from date objects, never from user text)."""
-    return f"DATE '{value.isoformat()}'" if _postgres() else f"'{value.isoformat()}'"
-
-
-def _day_number(column: str) -> str:
-    """Days since 1970-01-01 of a date column."""
-    if _postgres():
-        return f"({column} - DATE '1970-01-01')"
-    return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-#: PostgreSQL's binary COPY: signature, flags and header-extension length; the trailer is a field count of -1.
-COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
-COPY_TRAILER = b"\xff\xff"
-
-
-def _fetch(sql: str, width: int) -> np.ndarray:
-    """The rows of `sql` — `width` integer columns, never NULL — as an int64 matrix.
-
-    PostgreSQL sends them as a binary COPY with every column cast to bigint: each row then has the same
-    layout (field count, and per field its length and 8 bytes), which NumPy reads in one pass instead of
-    Python building an int object per cell (100,000 × 15 of them cost more than the query).
-    """
-    if not _postgres():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [])
-            rows = cursor.fetchall()
-        return np.array(rows, dtype=np.int64).reshape(len(rows), width)
-    layout = _binary_row(width)
-    columns = ", ".join(f"CAST(c{i} AS BIGINT)" for i in range(width))
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(
-            f"COPY (SELECT {columns} FROM ({sql}) AS q(" + ", ".join(f"c{i}" for i in range(width)) + ")) "
-            "TO STDOUT (FORMAT BINARY)"
-        ) as copy,
-    ):
-        data = b"".join(bytes(block) for block in copy)
-    body = data[len(COPY_HEADER) : -len(COPY_TRAILER)]
-    rows = np.frombuffer(body, dtype=layout)
-    if not len(rows):
-        return np.zeros((0, width), dtype=np.int64)
-    return np.stack([rows[f"v{i}"].astype(np.int64) for i in range(width)], axis=1)
-
-
-def _binary_row(width: int) -> np.dtype:
-    """A binary COPY row of `width` non-null bigint fields."""
-    fields = [("count", ">i2")]
-    for i in range(width):
-        fields += [(f"l{i}", ">i4"), (f"v{i}", ">i8")]
-    return np.dtype(fields)
-
-
 def periods(as_of: datetime.date, months: int) -> tuple[Period, datetime.date]:
     """The scored period (the `months` whole months up to the as-of date) and the first month before it
     that revenue growth compares with (as many months)."""
     period = Period.rolling(as_of, months)
     return period, add_months(period.since, -months)
-
-
-def _transaction_sql(period: Period) -> str:
-    """The period's transaction rollups summed per account: plain aggregates over its months only."""
-    day = _day_number("month")
-    return f"""
-        SELECT account_id, SUM(orders), SUM(sales), COALESCE(MAX(max_sale), 0),
-          SUM(CASE WHEN orders > 0 THEN 1 ELSE 0 END), SUM(returned), SUM(margin), SUM(margin_base),
-          SUM(costed), SUM(order_days),
-          COALESCE(MIN(CASE WHEN orders > 0 THEN {day} + first_day - 1 END), 0),
-          COALESCE(MAX(CASE WHEN orders > 0 THEN {day} + last_day - 1 END), 0)
-        FROM {_table(TransactionMonth)}
-        WHERE month >= {_date(period.since)} AND month <= {_date(period.until)} GROUP BY account_id"""
-
-
-TRANSACTION_COLUMNS = (
-    "orders", "sales", "max_sale", "max_sale_present", "returned", "margin", "margin_base", "costed",
-    "order_days", "first_day", "last_day",
-)  # fmt: skip
-
-
-def _transaction_scan_sql(period: Period, previous: datetime.date) -> str:
-    """PostgreSQL: the period's sums, the previous period's revenue and the first order ever in one scan of
-    every month up to the period's end (measured 1.38 s against 1.61 s for the three queries below at 10M
-    transactions; SQLite is the other way round: 4.2 s against 1.6 s, as CASE costs it more per row)."""
-    since, until = _date(period.since), _date(period.until)
-    inside = f"month >= {since}"
-    day = _day_number("month")
-    return f"""
-        SELECT account_id,
-          SUM(CASE WHEN {inside} THEN orders ELSE 0 END),
-          SUM(CASE WHEN {inside} THEN sales ELSE 0 END),
-          COALESCE(MAX(CASE WHEN {inside} THEN max_sale END), 0),
-          SUM(CASE WHEN {inside} AND orders > 0 THEN 1 ELSE 0 END),
-          SUM(CASE WHEN {inside} THEN returned ELSE 0 END),
-          SUM(CASE WHEN {inside} THEN margin ELSE 0 END),
-          SUM(CASE WHEN {inside} THEN margin_base ELSE 0 END),
-          SUM(CASE WHEN {inside} THEN costed ELSE 0 END),
-          SUM(CASE WHEN {inside} THEN order_days ELSE 0 END),
-          COALESCE(MIN(CASE WHEN {inside} AND orders > 0 THEN {day} + first_day - 1 END), 0),
-          COALESCE(MAX(CASE WHEN {inside} AND orders > 0 THEN {day} + last_day - 1 END), 0),
-          COALESCE(MIN(CASE WHEN orders > 0 THEN {day} + first_day - 1 END), 0),
-          SUM(orders),
-          SUM(CASE WHEN month >= {_date(previous)} AND month < {since} THEN sales - returned ELSE 0 END)
-        FROM {_table(TransactionMonth)} WHERE month <= {until} GROUP BY account_id"""
-
-
-def _previous_sql(period: Period, previous: datetime.date) -> str:
-    """Revenue of the months before the period (growth compares with it)."""
-    return f"""
-        SELECT account_id, SUM(sales - returned) FROM {_table(TransactionMonth)}
-        WHERE month >= {_date(previous)} AND month < {_date(period.since)} GROUP BY account_id"""
-
-
-def _first_order_sql(period: Period) -> str:
-    """SQLite: the first order ever up to the period's end (tenure). Every month of the account is read, so
-    the query has one cheap aggregate: first_day comes from the row of MIN(month) (SQLite's documented rule
-    for a bare column beside a single min()), which spares a date conversion per row; the month comes back
-    as text and is converted once per account."""
-    return f"""
-        SELECT account_id, MIN(month), first_day FROM {_table(TransactionMonth)}
-        WHERE orders > 0 AND month <= {_date(period.until)} GROUP BY account_id"""
-
-
-def _first_orders(period: Period) -> np.ndarray:
-    """(account, day number of its first order, 1) per account that ever ordered (SQLite)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_first_order_sql(period), [])
-        rows = cursor.fetchall()
-    if not rows:
-        return np.zeros((0, 3), dtype=np.int64)
-    accounts, months, days = zip(*rows, strict=True)
-    first = np.array(months, dtype="datetime64[D]").astype(np.int64) + np.array(days, dtype=np.int64) - 1
-    return np.stack([np.array(accounts, dtype=np.int64), first, np.ones(len(rows), dtype=np.int64)], axis=1)
-
-
-def _payment_sql(period: Period) -> str:
-    since, until = _date(period.since), _date(period.until)
-    paid = f"paid_month >= {since} AND paid_month <= {until}"
-    return f"""
-        SELECT account_id,
-          SUM(CASE WHEN {paid} THEN payments ELSE 0 END),
-          SUM(CASE WHEN {paid} THEN days ELSE 0 END),
-          SUM(CASE WHEN invoice_month >= {since} THEN amount ELSE 0 END),
-          SUM(CASE WHEN invoice_month >= {since} AND paid_month > {until} THEN amount ELSE 0 END)
-        FROM {_table(PaymentMonth)} WHERE invoice_month <= {until} AND paid_month >= {since}
-        GROUP BY account_id"""
-
-
-def _feedback_sql(period: Period) -> str:
-    return f"""
-        SELECT account_id, SUM(praise), SUM(complaints), SUM(suggestions) FROM {_table(FeedbackMonth)}
-        WHERE month >= {_date(period.since)} AND month <= {_date(period.until)} GROUP BY account_id"""
 
 
 #: The currencies of the per-currency columns of _opportunity_sql, in order.
@@ -222,7 +63,7 @@ def _opportunity_sql() -> str:
     )
     return f"""
         SELECT o.account_id, COUNT(*), {per_currency}
-        FROM {_table(Opportunity)} AS o JOIN {_table(Stage)} AS s ON s.id = o.stage_id
+        FROM {table(Opportunity)} AS o JOIN {table(Stage)} AS s ON s.id = o.stage_id
         WHERE o.status = 'open' GROUP BY o.account_id"""
 
 
@@ -230,7 +71,7 @@ def opportunity_block(rates: dict) -> tuple[np.ndarray, list[str]]:
     """(account, open opportunities, expected sales in cents) per account with open deals, converted to
     the reporting currency at `rates` (population.expected_cents_in_reporting), and the currencies left out
     for want of a rate (those that have open deals)."""
-    block = _fetch(_opportunity_sql(), 2 + 2 * len(CURRENCIES))
+    block = fetch_ints(_opportunity_sql(), 2 + 2 * len(CURRENCIES))
     counts, raws = block[:, 2::2], block[:, 3::2]
     micro = [None if rates.get(code) is None else rate_micro(rates[code]) for code in CURRENCIES]
     unconverted = [code for j, code in enumerate(CURRENCIES) if micro[j] is None and counts[:, j].any()]
@@ -241,12 +82,15 @@ def opportunity_block(rates: dict) -> tuple[np.ndarray, list[str]]:
 def _account_sql() -> str:
     def cents(column):
         known = f"CASE WHEN {column} IS NULL THEN 0 ELSE 1 END"
-        return f"COALESCE(CAST(ROUND({column} * 100) AS BIGINT), 0), {known}"
+        # PostgreSQL's numeric → bigint cast rounds half away from zero by itself (an explicit ROUND cost
+        # 80 ms at 100,000 accounts); SQLite's CAST truncates
+        scaled = f"{column} * 100" if is_postgres() else f"ROUND({column} * 100)"
+        return f"COALESCE(CAST({scaled} AS BIGINT), 0), {known}"
 
     tier = " ".join(f"WHEN '{tier}' THEN {code}" for tier, code in scorecard.TIER_RANK.items() if tier)
     return (
         f"SELECT id, CASE tier {tier} ELSE 0 END, {cents('annual_revenue')}, {cents('registered_capital')} "
-        f"FROM {_table(Account)} ORDER BY id"
+        f"FROM {table(Account)}"
     )
 
 
@@ -259,60 +103,38 @@ class Population:
     columns: population.Columns
     #: currencies of open deals without an exchange rate: left out of expected sales
     unconverted: list[str] = field(default_factory=list)
+    #: how the ledger sums were had (period_sums.for_period): accounts kept, scanned, full scan or not
+    ledger: dict = field(default_factory=dict)
 
 
 def load_population(period: Period, previous: datetime.date, *, rates: dict | None = None) -> Population:
-    """All accounts and their rollup sums for `period` (and revenue since `previous`), in seven queries.
+    """All accounts, their ledger sums for `period` (and revenue since `previous`) — kept between runs by
+    period_sums, which scans the rollups only for accounts whose ledger changed — and their open deals.
     Expected sales are converted to the reporting currency at `rates` (the current exchange rates by
     default)."""
     from kam.accounts.selectors import exchange_rates
 
-    accounts = _fetch(_account_sql(), 6)
-    opportunities, unconverted = opportunity_block(rates if rates is not None else exchange_rates())
+    accounts = fetch_ints(_account_sql(), 6)
+    accounts = accounts[np.argsort(accounts[:, 0])]
     ids = accounts[:, 0].copy()
-    data = {name: np.zeros(len(ids), dtype=np.int64) for name in population.COLUMNS}
+    ledger, kept = period_sums.for_period(ids, period, previous)
+    data = {name: ledger[:, column].copy() for column, name in enumerate(period_sums.LEDGER_COLUMNS)}
     for offset, name in enumerate(
         ("annual_revenue", "annual_revenue_present", "registered_capital", "registered_capital_present"),
         start=2,
     ):
         data[name] = accounts[:, offset].copy()
-    if _postgres():
-        transactions = [
-            (
-                _transaction_scan_sql(period, previous),
-                (*TRANSACTION_COLUMNS, "first_ever", "first_ever_present", "previous_revenue"),
-            )
-        ]
-    else:
-        transactions = [
-            (_transaction_sql(period), TRANSACTION_COLUMNS),
-            (_previous_sql(period, previous), ("previous_revenue",)),
-            (_first_orders, ("first_ever", "first_ever_present")),
-        ]
-    blocks = (
-        *transactions,
-        (_payment_sql(period), ("paid", "paid_days", "invoiced", "unpaid")),
-        (_feedback_sql(period), ("praise", "complaints", "suggestions")),
-        (opportunities, ("open_opportunities", "expected_cents")),
-    )
-    for sql, names in blocks:
-        if isinstance(sql, np.ndarray):
-            block = sql
-        else:
-            block = sql(period) if callable(sql) else _fetch(sql, len(names) + 1)
-        if not len(block) or not len(ids):
-            continue
-        found = np.searchsorted(ids, block[:, 0])
-        keep = (found < len(ids)) & (
-            ids[np.minimum(found, len(ids) - 1)] == block[:, 0]
-        )  # rows of gone accounts
-        for offset, name in enumerate(names, start=1):
-            data[name][found[keep]] = block[keep, offset]
+    opportunities, unconverted = opportunity_block(rates if rates is not None else exchange_rates())
+    positions, keep = period_sums.aligned(ids, opportunities)
+    for offset, name in enumerate(("open_opportunities", "expected_cents"), start=1):
+        data[name] = np.zeros(len(ids), dtype=np.int64)
+        data[name][positions] = opportunities[keep, offset]
     return Population(
         ids=ids,
         tiers=accounts[:, 1].astype(np.int8),
         columns=population.Columns(data),
         unconverted=unconverted,
+        ledger=kept,
     )
 
 
@@ -421,7 +243,7 @@ def write_results(run: TieringRun, outcome: Outcome) -> None:
     n = len(outcome.ids)
     if not n:
         return
-    if not _postgres():
+    if not is_postgres():
         lists = [
             [None] * n if values is None
             else pack(values, "<i8" if name == "values" else "<i2") if name in ("values", "points")
@@ -442,15 +264,11 @@ def write_results(run: TieringRun, outcome: Outcome) -> None:
         if values is not None:
             rows[name] = values
     quote = connection.ops.quote_name
-    listed = ", ".join(
-        quote(TierResult._meta.get_field(name.removesuffix("_id")).column) for name in RESULT_COLUMNS
+    copy_in(
+        table(TierResult),
+        [quote(TierResult._meta.get_field(name.removesuffix("_id")).column) for name in RESULT_COLUMNS],
+        rows,
     )
-    with (
-        connection.cursor() as cursor,
-        connection.wrap_database_errors,
-        cursor.cursor.copy(f"COPY {_table(TierResult)} ({listed}) FROM STDIN (FORMAT BINARY)") as copy,
-    ):
-        copy.write(COPY_HEADER + rows.tobytes() + COPY_TRAILER)
 
 
 def _previous_points(previous: TieringRun | None, ids: list[int], keys: list[str]) -> dict[int, tuple]:
@@ -470,22 +288,22 @@ def _previous_points(previous: TieringRun | None, ids: list[int], keys: list[str
 
 def _chunks(ids: list[int]) -> list[list[int]]:
     """Id lists for IN (…): PostgreSQL takes any length as one array parameter; SQLite 999 parameters."""
-    if _postgres():
+    if is_postgres():
         return [ids] if ids else []
     return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
 
 
 def _set_tiers(by_tier: dict[str, list[int]]) -> None:
     """Account.tier of the changed accounts, one UPDATE per tier (per chunk on SQLite)."""
-    table = _table(Account)
+    accounts = table(Account)
     with connection.cursor() as cursor:
         for tier, members in by_tier.items():
-            if _postgres():
-                cursor.execute(f"UPDATE {table} SET tier = %s WHERE id = ANY(%s)", [tier, members])
+            if is_postgres():
+                cursor.execute(f"UPDATE {accounts} SET tier = %s WHERE id = ANY(%s)", [tier, members])
                 continue
             for chunk in _chunks(members):
                 marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(f"UPDATE {table} SET tier = %s WHERE id IN ({marks})", [tier, *chunk])
+                cursor.execute(f"UPDATE {accounts} SET tier = %s WHERE id IN ({marks})", [tier, *chunk])
 
 
 def write_changes(run: TieringRun, outcome: Outcome, *, previous: TieringRun | None, actor) -> int:
@@ -537,7 +355,7 @@ def analytics_session():
     """PostgreSQL settings for the grouped scans: memory to hash 100,000 groups without spilling to disk
     (the default 4 MB made the transaction rollups' aggregate write 48 MB of temp files), and no JIT
     (compiling the expressions took longer than running them). Reset afterwards: the connection is reused."""
-    if not _postgres():
+    if not is_postgres():
         yield
         return
     with connection.cursor() as cursor:

@@ -11,6 +11,8 @@ Three ways in, all set-based SQL (no row-by-row Python):
   to one invoice can move money within.
 - `rebuild()`: everything from scratch (the generator, after loading millions of rows).
 
+Each of them also tells `period_sums` which accounts' kept period sums they made stale.
+
 Under PostgreSQL's READ COMMITTED a refresh racing an `add` on the same cell stays exact: the add's upsert
 waits for the refresh's row, then adds its delta to the recomputed value, which could not have seen it.
 """
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from kam.tiering import period_sums
 from kam.tiering.models import (
     UNPAID_MONTH,
     Feedback,
@@ -144,6 +147,7 @@ class Rollup(abc.ABC):
         """Merge the rows of `source` (e.g. an import's new rows, staged) into the rollup."""
         with connection.cursor() as cursor:
             cursor.execute(self.upsert_sql(source, where), [])
+        period_sums.touch(f"SELECT account_id FROM ({source}) AS s WHERE {where}")
 
     def refresh(self, cells: Iterable[tuple]) -> None:
         """Recompute the cells named by `refresh_key` values (e.g. (account_id, month)) from the ledger."""
@@ -173,12 +177,14 @@ class Rollup(abc.ABC):
             cursor.execute(
                 self.insert_sql(self.raw_source(), in_cells.format(match=match.format(alias="s"))), []
             )
+            period_sums.touch("SELECT account_id FROM tiering_refresh_cells")
             cursor.execute("DROP TABLE tiering_refresh_cells", [])
 
     def rebuild(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.table}", [])
             cursor.execute(self.insert_sql(self.raw_source()), [])
+        period_sums.forget_all()
 
 
 def _bit_or(expression: str) -> str:

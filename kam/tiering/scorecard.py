@@ -254,6 +254,18 @@ def half_up(numerator, denominator):
     return (numerator * 2 + denominator) // (denominator * 2)
 
 
+def _below(values: np.ndarray) -> np.ndarray:
+    """For each value, how many values are smaller: one sort, each run of equal values taking the position
+    of its first member (a binary search per value cost twice as much at 100,000 accounts)."""
+    order = np.argsort(values, kind="stable")
+    ranked = values[order]
+    starts = np.zeros(len(values), dtype=np.int64)
+    starts[1:] = np.where(ranked[1:] != ranked[:-1], np.arange(1, len(values)), 0)
+    below = np.empty(len(values), dtype=np.int64)
+    below[order] = np.maximum.accumulate(starts)
+    return below
+
+
 def normalise(
     values, present, *, higher_is_better: bool, method: str = "percentile", winsor_pct: int = 5
 ) -> np.ndarray:
@@ -265,14 +277,14 @@ def normalise(
     m = len(measured)
     if not m:
         return points
-    ranked = np.sort(measured)
     if method == "percentile":
         if m == 1:
             points[present] = 1000
         else:
-            below = np.searchsorted(ranked, measured, side="left").astype(np.int64)
-            points[present] = half_up(below * 1000, m - 1)
-    elif method == "minmax":
+            points[present] = half_up(_below(measured) * 1000, m - 1)
+        return points
+    ranked = np.sort(measured)
+    if method == "minmax":
         k = winsor_pct * (m - 1) // 100
         low, high = int(ranked[k]), int(ranked[m - 1 - k])
         if high == low:

@@ -156,6 +156,13 @@ def test_tiers_are_monotone_in_score(total, rule):
     assert all(code == 0 for score, code in pairs if score == 0)
 
 
+@given(st.lists(st.integers(-5, 5), min_size=1, max_size=40))
+def test_percentile_ranks_count_the_smaller_values(values):
+    """How many values are smaller than each, ties included: the definition, one value at a time."""
+    below = scorecard._below(np.array(values, dtype=np.int64))
+    assert below.tolist() == [sum(other < value for other in values) for value in values]
+
+
 ROW = st.tuples(st.integers(0, 10**9), st.integers(-(10**6), 10**6), st.booleans(), st.integers(0, 50))
 
 
