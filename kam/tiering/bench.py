@@ -52,6 +52,12 @@ def parser() -> argparse.ArgumentParser:
     parse.add_argument("--no-generate", action="store_true", help="measure whatever the databases hold")
     parse.add_argument("--repeat", type=int, default=3, help="recomputes per database (3)")
     parse.add_argument(
+        "--import-rows",
+        type=int,
+        default=5_000,
+        help="then import this many transactions for 1 %% of the accounts and recompute (5000; 0: skip)",
+    )
+    parse.add_argument(
         "--as-of", type=datetime.date.fromisoformat, help="default: the last ledger month's end"
     )
     parse.add_argument("--no-duckdb", action="store_true")
@@ -107,7 +113,7 @@ def _child(url: str, options) -> dict:
     """Run the measurement in a fresh process on the bench database: its peak memory is the run's own."""
     command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench", "tiering", "--internal"]
     command += ["--accounts", str(options.accounts), "--transactions", str(options.transactions)]
-    command += ["--repeat", str(options.repeat)]
+    command += ["--repeat", str(options.repeat), "--import-rows", str(options.import_rows)]
     if options.no_generate:
         command.append("--no-generate")
     if options.no_duckdb:
@@ -193,17 +199,13 @@ def _measure(options) -> dict:
         started = time.perf_counter()
         run = services.tiering_recompute(actor=None, as_of=data["as_of"])
         seconds = time.perf_counter() - started
-        runs.append(
-            {
-                "run": run.pk,
-                "seconds": round(seconds, 3),
-                "phases": run.summary["timings"],
-                "tier_changes": run.summary["changes"]["total"],
-                "tiers": run.summary["tiers"],
-            }
-        )
+        runs.append(_measured(run, seconds))
         log(f"run {index + 1}: {seconds:.3f} s, {run.summary['changes']['total']:,} tier changes")
-    steady = [r["seconds"] for r in runs if not r["tier_changes"]] or [r["seconds"] for r in runs]
+    if options.import_rows:
+        runs.append(_after_import(options.import_rows, data["as_of"]))
+    steady = [r["seconds"] for r in runs[: options.repeat] if not r["tier_changes"]] or [
+        r["seconds"] for r in runs[: options.repeat]
+    ]
     result = {
         "data": data,
         "runs": runs,
@@ -216,6 +218,63 @@ def _measure(options) -> dict:
     if not options.no_duckdb:
         result["duckdb"] = _duckdb(TieringRun.objects.get(pk=runs[-1]["run"]), runs[-1])
     return result
+
+
+def _measured(run, seconds: float) -> dict:
+    return {
+        "run": run.pk,
+        "seconds": round(seconds, 3),
+        "phases": run.summary["timings"],
+        "ledger_sums": run.summary.get("ledger_sums"),
+        "tier_changes": run.summary["changes"]["total"],
+        "tiers": run.summary["tiers"],
+    }
+
+
+def _after_import(rows: int, as_of: datetime.date) -> dict:
+    """A day's ERP file: `rows` new transactions of the period's last month for 1 % of the accounts, through
+    the ledger import (rollups merged, kept sums marked stale), then a recompute; both timed."""
+    import random
+
+    from kam.accounts.models import Account
+    from kam.core.request_context import request_id_scope
+    from kam.imports.selectors import command_user
+    from kam.imports.services import import_file
+    from kam.tiering import services
+    from kam.tiering.models import Transaction
+    from kam.users.choices import Role
+    from kam.users.models import User
+    from kam.users.services import user_create
+
+    if not User.objects.filter(username="bench-ledger").exists():
+        user_create(actor=None, username="bench-ledger", role=Role.ADMIN)
+    actor = command_user(username="bench-ledger")
+    codes = list(Account.objects.order_by("id").values_list("code", flat=True))
+    rng = random.Random(Transaction.objects.count())
+    chosen = rng.sample(codes, max(1, len(codes) // 100))
+    prefix = f"BT{Transaction.objects.count():010d}-"
+    lines = ["account_code,order_no,ordered_on,amount,gross_margin,returned"]
+    for number in range(rows):
+        day = as_of.replace(day=rng.randint(1, 28))
+        lines.append(
+            f"{rng.choice(chosen)},{prefix}{number},{day.isoformat()},{rng.randint(100, 90_000)}.00,,"
+        )
+    started = time.perf_counter()
+    with request_id_scope():
+        job = import_file(
+            kind="transactions", actor=actor, data="\n".join(lines).encode(), file_name="day.csv"
+        )
+    imported = time.perf_counter() - started
+    if job.status != "done":
+        raise RuntimeError(f"bench import failed: {job.errors}")
+    started = time.perf_counter()
+    run = services.tiering_recompute(actor=None, as_of=as_of)
+    seconds = time.perf_counter() - started
+    log(f"after importing {rows:,} rows for {len(chosen):,} accounts ({imported:.2f} s): {seconds:.3f} s")
+    return {
+        **_measured(run, seconds),
+        "after_import": {"rows": rows, "accounts": len(chosen), "import_seconds": round(imported, 3)},
+    }
 
 
 def _vendor() -> str:

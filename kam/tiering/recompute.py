@@ -384,6 +384,7 @@ def compute_run(run: TieringRun, *, progress: Callable[[int, str], None]) -> tup
         "indicators": round(loaded_at - started, 3),
         "scores": round(time.perf_counter() - loaded_at, 3),
     }
+    outcome.summary["ledger_sums"] = loaded.ledger
     return outcome, timings
 
 
