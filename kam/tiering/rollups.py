@@ -184,7 +184,6 @@ class Rollup(abc.ABC):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.table}", [])
             cursor.execute(self.insert_sql(self.raw_source()), [])
-        period_sums.forget_all()
 
 
 def _bit_or(expression: str) -> str:
@@ -285,3 +284,4 @@ def refresh(kind: str, cells: Iterable[tuple]) -> None:
 def rebuild() -> None:
     for rollup in ROLLUPS.values():
         rollup.rebuild()
+    period_sums.forget_all()
