@@ -32,6 +32,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from kam.core.bench import calibration_ms
+
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/kam_tier_bench"
 DEFAULT_SQLITE_PATH = Path(settings.BASE_DIR) / "var" / "tierbench" / "bench.sqlite3"
 TARGET_SECONDS = {"postgresql": 1.0, "sqlite": 5.0}
@@ -79,6 +81,7 @@ def main(argv: list[str]) -> int:
             "platform": platform.platform(),
             "python": platform.python_version(),
             "load_average": os.getloadavg(),
+            "python_calibration_ms": calibration_ms(),
         },
         "targets": {"seconds": TARGET_SECONDS, "peak_mb": TARGET_PEAK_MB},
         "results": [],
@@ -92,6 +95,7 @@ def main(argv: list[str]) -> int:
         log(f"{database}: {url}")
         document["results"].append(_child(url, options))
     document["machine"]["load_average_end"] = os.getloadavg()
+    document["machine"]["python_calibration_ms_at_end"] = calibration_ms()
     text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
     if options.output:
         options.output.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from kam.accounts.models import Account
@@ -125,6 +126,39 @@ def test_a_run_scores_tiers_and_records_every_change(ledger):
     again = services.tiering_recompute(actor=ledger.admin, as_of=AS_OF)
     assert again.summary["changes"]["total"] == 0 and TierChange.objects.filter(run=again).count() == 0
     assert ObjectChange.objects.filter(content_type__model="account", action="update").count() == 2
+
+
+def _partitions() -> dict[str, int]:
+    """TierResult's partitions on PostgreSQL and the rows each holds."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = 'tiering_tierresult'::regclass"
+        )
+        names = [name for (name,) in cursor.fetchall()]
+        found = {}
+        for name in names:
+            cursor.execute(f"SELECT count(*) FROM {name}")
+            found[name] = cursor.fetchone()[0]
+    return found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partitions are PostgreSQL's")
+def test_each_run_writes_its_results_into_a_partition_of_its_own(ledger):
+    first = services.tiering_recompute(actor=ledger.admin, as_of=AS_OF)
+    # a table left under the next run's name (a test database whose sequences restarted) is replaced
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE tiering_tierresult_r{first.pk + 1} (stale int)")
+    second = services.tiering_recompute(actor=ledger.admin, as_of=AS_OF)
+    assert second.pk == first.pk + 1
+    assert _partitions() == {
+        "tiering_tierresult_default": 0,
+        f"tiering_tierresult_r{first.pk}": 3,
+        f"tiering_tierresult_r{second.pk}": 3,
+    }
+    scores = dict(TierResult.objects.filter(run=second).values_list("account__name", "score"))
+    assert scores == dict(TierResult.objects.filter(run=first).values_list("account__name", "score"))
+    assert scores["Prospect Ltd"] == 0 and TierResult.objects.count() == 6
 
 
 def test_a_tier_that_drops_gets_its_reasons_against_the_previous_run(ledger):
