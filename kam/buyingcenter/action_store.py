@@ -18,9 +18,10 @@ recomputes only the rows that are missing or stale:
 Each row is filed under the deal's owner, with the list's sort key, so that a request works in SQL whatever
 the number of deals (`my_actions()`):
 
-1. one grouped query over the user's open deals in scope (`restrict()`, through the opportunity list) and
-   their stored rows (a LEFT JOIN, no JSON) counts the deals, those whose row is right, and per rule those
-   it asks something of (the rules are bits of `fires`); one count gives the rows filed under the user;
+1. one grouped query over the user's open deals and their stored rows (a LEFT JOIN, no JSON), by account,
+   counts the deals, those whose row is right, and per rule those it asks something of (the rules are
+   bits of `fires`); the accounts of the groups are checked with `restrict()` and the others left out
+   (an opportunity is in scope exactly when its account is); one count gives the rows filed under the user;
 2. only if some rows are missing or stale, or rows are filed under the user for deals that are not (any
    more) their open deals in scope: those deals' ids and versions are read and their rows recomputed, the
    other rows deleted, and step 1 runs again;
@@ -37,11 +38,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.db.models.lookups import GreaterThan
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from kam.accounts import selectors as account_selectors
 from kam.buyingcenter import rules, selectors
 from kam.buyingcenter.models import CodepointOrder, DealActions, InfluenceWeight, Stakeholder
 from kam.pipeline import selectors as pipeline_selectors
@@ -154,18 +166,19 @@ def my_actions(*, user, today: datetime.date | None = None) -> MyActions:
     again. Afterwards the rows filed under the user are exactly their deals, so pages read the owner index.
     """
     today = today or timezone.localdate()
-    deals = pipeline_selectors.opportunity_list(user=user).filter(owner=user, status=OpportunityStatus.OPEN)
-    accounts = pipeline_selectors.few_visible_accounts(user)
-    if accounts is not None:  # a hint, as on the board: else PostgreSQL hashes every account to check scope
-        deals = deals.filter(account_id__in=accounts)
-    deals = deals.order_by()
-    tally = _tally(deals, today)
+    tally = _tally(user, today)
     filed = DealActions.objects.filter(owner_id=user.pk).count()
     if tally.right < tally.deals or filed != tally.right:
+        deals = pipeline_selectors.opportunity_list(user=user)
+        deals = deals.filter(owner=user, status=OpportunityStatus.OPEN)
+        accounts = pipeline_selectors.few_visible_accounts(user)
+        if accounts is not None:  # a hint, as on the board: else PostgreSQL hashes every account for scope
+            deals = deals.filter(account_id__in=accounts)
+        deals = deals.order_by()
         stale = deals.filter(~Exists(_right_rows(today).filter(opportunity_id=OuterRef("pk"))))
         refresh(stale.values_list(*DEAL), today=today)
         DealActions.objects.filter(owner_id=user.pk).exclude(opportunity_id__in=deals.values("pk")).delete()
-        tally = _tally(deals, today)
+        tally = _tally(user, today)
     return MyActions(user.pk, today, tally.shown, tally.counts)
 
 
@@ -193,18 +206,41 @@ def _right_rows(today: datetime.date) -> QuerySet:
     )
 
 
-def _tally(deals: QuerySet, today: datetime.date) -> _Tally:
-    """The deals grouped by (right outcome or not, the rules that fire, planned steps or not): a few dozen
-    groups, summed here. One query; the test of being right is evaluated once per deal."""
-    right = Q(action_digest__opportunity_version=F("version"), action_digest__owner_id=F("owner_id"))
-    right &= _still_right(today, "action_digest__")
-    grouped = deals.values_list(
-        ExpressionWrapper(right, output_field=BooleanField()),
-        "action_digest__fires",
-        ExpressionWrapper(Q(action_digest__planned_count__gt=0), output_field=BooleanField()),
-    ).annotate(n=Count("pk"))
+def _tally(user, today: datetime.date) -> _Tally:
+    """The user's open deals in scope, grouped by (account, right outcome or not, the rules that fire,
+    planned steps or not) and summed here. One query over the deals and the rows filed under the user,
+    then the accounts checked through `restrict()`.
+
+    Why by account: an opportunity is in scope exactly when its account is (restrict() registers
+    Opportunity under `account__`), so the few accounts of the groups are checked once, instead of one
+    account lookup per deal for the scope (5,000 index probes: two thirds of the query at 5,000 deals).
+    Joining the stored rows on the owner as well lets the database take the user's rows by the owner
+    index in one pass; a row filed under someone else is not right for the deal either way.
+    """
+    digest = FilteredRelation("action_digest", condition=Q(action_digest__owner_id=user.pk))
+    right = Q(digest__opportunity_version=F("version")) & _still_right(today, "digest__")
+    grouped = list(
+        Opportunity.objects.filter(owner=user, status=OpportunityStatus.OPEN)
+        .order_by()
+        .annotate(digest=digest)
+        .values_list(
+            "account_id",
+            ExpressionWrapper(right, output_field=BooleanField()),
+            "digest__fires",
+            ExpressionWrapper(Q(digest__planned_count__gt=0), output_field=BooleanField()),
+        )
+        .annotate(n=Count("pk"))
+    )
+    visible = set(
+        account_selectors.account_list(user=user)
+        .filter(pk__in={row[0] for row in grouped})
+        .order_by()
+        .values_list("pk", flat=True)
+    )
     tally = _Tally(counts=dict.fromkeys(rules.RULE_BITS, 0))
-    for is_right, fires, planned, n in grouped:
+    for account_id, is_right, fires, planned, n in grouped:
+        if account_id not in visible:
+            continue
         tally.deals += n
         if is_right:
             tally.right += n
