@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kam.accounts.choices import (
     AccountStatus,
@@ -190,7 +191,7 @@ class Contact(TimeStampedModel):
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("account")
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     code = models.CharField(
         _("code"),
         max_length=40,
@@ -301,6 +302,10 @@ class Interaction(TimeStampedModel):
             self.code = None
         if self.next_step_due and not self.next_step:
             raise ValidationError({"next_step": _("Say what the next step is, or clear its due date.")})
+        if self.next_step_due and self.occurred_on and self.next_step_due < self.occurred_on:
+            raise ValidationError(
+                {"next_step_due": _("The next step cannot be due before the contact it follows.")}
+            )
 
     @property
     def next_step_overdue(self) -> bool:

@@ -172,3 +172,13 @@ def team_list(*, user) -> QuerySet[Team]:
 def user_list(*, user, active_only: bool = True) -> QuerySet[User]:
     users = User.objects.restrict(user, "view").select_related("team")
     return users.filter(is_active=True) if active_only else users
+
+
+def interaction_people(*, user, account: Account | None) -> QuerySet[User]:
+    """Who `user` may name on a contact-log entry of `account` (our people, the person responsible): the
+    active people they see (restrict()) and, on that account, its owner and account team — whom the account
+    page shows them, though they may sit in another team (a presales engineer at a visit)."""
+    named = Q(pk__in=User.objects.restrict(user, "view").values("pk"))
+    if account is not None:
+        named |= Q(pk=account.owner_id) | Q(pk__in=account.team_members.values("user_id"))
+    return User.objects.filter(named, is_active=True).select_related("team")

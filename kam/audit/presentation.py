@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import localize
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
@@ -21,6 +24,8 @@ from kam.audit.models import AuditAction, ObjectChange
 HIDDEN_FIELDS = {"id", "version", "created_at", "updated_at"}
 EMPTY = "—"
 MAX_CHARS = 80
+#: Moments in local time, as the history's own Time column shows them.
+MOMENT_FORMAT = "Y-m-d H:i"
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,10 @@ def _display(field: models.Field | None, value, related: _RelatedNames) -> str:
         text = _("yes") if value else _("no")
     elif isinstance(value, int | float):
         text = localize(value)
+    elif isinstance(field, models.DateTimeField) and (moment := parse_datetime(str(value))) is not None:
+        text = format_date(timezone.localtime(moment) if timezone.is_aware(moment) else moment, MOMENT_FORMAT)
+    elif isinstance(value, list):
+        text = "; ".join(str(item) for item in value)
     else:
         text = str(value)
     return Truncator(text).chars(MAX_CHARS)

@@ -2,6 +2,7 @@
 how much they weigh in each phase, plus the counterpart pairs of our networking (M4.7), and what to ask each
 person about each need — SPIN plans with their FAB and value (M4.5, M4.6)."""
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.choices import Currency
@@ -262,6 +264,19 @@ class SpinQuestion(TimeStampedModel):
 
     def __str__(self):
         return bilingual(self.text, self.text_en)
+
+    @property
+    def source_label(self) -> str:
+        """The source in the reader's language: the seed's “M4.6 slide 74” reads “M4.6 第 74 页” in Chinese;
+        any other text as written."""
+        found = SLIDE_SOURCE.fullmatch(self.source.strip())
+        if found is None:
+            return self.source
+        return gettext("%(section)s slide %(slide)s") % {"section": found["section"], "slide": found["slide"]}
+
+
+#: A source as the seeded library writes it (and the help text suggests): a method section and a slide.
+SLIDE_SOURCE = re.compile(r"(?P<section>M[\d.]+)\s+slide\s+(?P<slide>\d+)", re.IGNORECASE)
 
 
 class SpinPlan(TimeStampedModel):

@@ -305,7 +305,9 @@ class Importer(abc.ABC):
         user_id = self.users.get(username.casefold())
         current = row.instance.owner_id if row.instance is not None else None
         if user_id is None or (user_id not in self.assignable and user_id != current):
-            self.error(row, "owner", _("unknown user “%(username)s”.") % {"username": username})
+            self.error(
+                row, "owner", _("there is no user “%(username)s” you may assign.") % {"username": username}
+            )
         else:
             row.fields["owner_id"] = user_id
 
@@ -704,6 +706,9 @@ class InteractionImporter(Importer):
         due = row.fields.get("next_step_due", current.next_step_due if current else None)
         if due and not next_step:
             self.error(row, "next_step", _("say what the next step is, or clear its due date."))
+        occurred = row.fields.get("occurred_on", current.occurred_on if current else None)
+        if due and occurred and due < occurred:
+            self.error(row, "next_step_due", _("the next step cannot be due before the contact it follows."))
 
     def write_m2m(self) -> None:  # noqa: B027 - a hook: only interactions have many-to-many fields
         through = Interaction.their_people.through

@@ -41,7 +41,9 @@ def _climb(account, to: Stage, since: datetime.date, reasons: dict) -> None:
         services.stage_change(
             account=account,
             to_stage=stage,
-            reason=reasons.get(stage, "Demo: reviewed at the quarterly account review."),
+            reason=reasons.get(
+                stage, "演示：季度客户评审时确认 Demo: reviewed at the quarterly account review."
+            ),
             changed_on=start + datetime.timedelta(days=91 * i),
             actor=None,
         )
@@ -250,7 +252,7 @@ def load_service_demo(*, today: datetime.date | None = None) -> int:
                 account=account,
                 year=last_year,
                 amount=_spend_for(earned, share),
-                source="Demo estimate",
+                source="演示估算 Demo estimate",
                 actor=None,
             )
             _climb(account, stage, today - datetime.timedelta(days=30 + 7 * i), {})

@@ -468,7 +468,7 @@ def dashboard(*, user, now: datetime.datetime | None = None) -> dict:
         overdue=Count("pk", filter=Q(resolved_at__isnull=True, due_at__lt=now)),
         open=Count("pk", filter=Q(resolved_at__isnull=True, due_at__gte=now)),
     )
-    closed = sla["met"] + sla["late"]
+    sla["resolved"] = closed = sla["met"] + sla["late"]
     sla["compliance"] = round(Decimal(sla["met"]) * 100 / closed, 1) if closed else None
     return {
         "stages": stages,

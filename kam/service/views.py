@@ -48,7 +48,7 @@ def dashboard(request):
         "bands": [
             {"name": _("Loyal (70+)"), "value": context["bands"]["loyal"]},
             {"name": _("Middling (40–70)"), "value": context["bands"]["neutral"]},
-            {"name": _("At risk (under 40)"), "value": context["bands"]["at_risk"]},
+            {"name": _("Low loyalty (under 40)"), "value": context["bands"]["at_risk"]},
         ],
         "sla": [
             {"name": _("Resolved in time"), "value": context["sla"]["met"]},

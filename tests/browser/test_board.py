@@ -13,8 +13,9 @@ from tests.browser.helpers import save
 @pytest.fixture
 def deal(user):
     account = AccountFactory(name="SPD Bank", owner=user)
-    return services.opportunity_create(actor=user, data={"account": account, "name": "Call-back centre",
-                                                         "amount": Decimal("1200000")})
+    return services.opportunity_create(
+        actor=user, data={"account": account, "name": "Call-back centre", "amount": Decimal("1200000")}
+    )
 
 
 def _drag(page, card, column):
@@ -24,8 +25,10 @@ def _drag(page, card, column):
     page.mouse.move(source["x"] + source["width"] / 2, source["y"] + 20)
     page.mouse.down()
     for step in range(1, 11):
-        page.mouse.move(source["x"] + (target["x"] + 40 - source["x"]) * step / 10,
-                        source["y"] + 20 + (target["y"] + 60 - source["y"] - 20) * step / 10)
+        page.mouse.move(
+            source["x"] + (target["x"] + 40 - source["x"]) * step / 10,
+            source["y"] + 20 + (target["y"] + 60 - source["y"] - 20) * step / 10,
+        )
         page.wait_for_timeout(30)
     page.mouse.up()
 
@@ -52,8 +55,10 @@ def test_drag_meets_the_gate_then_moves_with_a_reason(new_page, log_in, user, de
 
     refusal.locator("textarea[name=reason]").fill("The customer asked for a visit at once")
     refusal.locator("button[type=submit]").click()
-    page.wait_for_function("() => document.querySelectorAll('section.kam-column')[1]"
-                           ".querySelector('[data-testid=count]').textContent.trim() === '1'")
+    page.wait_for_function(
+        "() => document.querySelectorAll('section.kam-column')[1]"
+        ".querySelector('[data-testid=count]').textContent.trim() === '1'"
+    )
     columns = page.locator("section.kam-column")
     assert columns.nth(0).get_by_test_id("count").inner_text() == "0"
     assert columns.nth(1).get_by_test_id("amount").inner_text() == "1,200,000"

@@ -1,6 +1,8 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kam.accounts import selectors
 from kam.accounts.choices import Currency
 from kam.accounts.models import Account, AccountTeamMember, Contact, Industry, Interaction
 from kam.api.serializers import PlainListSerializer
@@ -149,10 +151,22 @@ class ContactSerializer(serializers.ModelSerializer):
         list_serializer_class = PlainListSerializer
 
 
+class InteractionPeopleField(RestrictedRelatedField):
+    """Our people on a contact-log entry: those the user sees, and the entry's account's owner and account
+    team (selectors.interaction_people), as on the form."""
+
+    def __init__(self, **kwargs):
+        super().__init__(scope=None, **kwargs)
+
+    def get_queryset(self):
+        user = self.context["request"].user
+        return selectors.interaction_people(user=user, account=self.root.people_account(user))
+
+
 class InteractionSerializer(serializers.ModelSerializer):
     account = RestrictedRelatedField(scope=_changeable_accounts)
-    owner = RestrictedRelatedField(scope=_visible_users, required=False)
-    our_people = RestrictedRelatedField(scope=_visible_users, many=True, required=False)
+    owner = InteractionPeopleField(required=False)
+    our_people = InteractionPeopleField(many=True, required=False)
     their_people = RestrictedRelatedField(scope=_visible_contacts, many=True, required=False)
     version = serializers.IntegerField(required=False)
 
@@ -177,16 +191,26 @@ class InteractionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
 
+    def people_account(self, user) -> Account | None:
+        """The account whose team may be named: the one sent (if the user may change it), else the entry's."""
+        sent = getattr(self, "initial_data", {}).get("account")
+        if sent not in (None, ""):
+            try:
+                return _changeable_accounts(user).filter(pk=int(sent)).first()
+            except (TypeError, ValueError):
+                return None
+        return getattr(self.instance, "account", None)
+
     def validate(self, attrs):
         account = attrs.get("account") or getattr(self.instance, "account", None)
         for contact in attrs.get("their_people", []):
             if account and contact.account_id != account.pk:
+                message = _("%(contact)s does not work at %(account)s.") % {
+                    "contact": contact,
+                    "account": account,
+                }
                 raise serializers.ValidationError(
-                    {
-                        "their_people": [
-                            serializers.ErrorDetail(f"{contact} does not work at {account}.", code="invalid")
-                        ]
-                    }
+                    {"their_people": [serializers.ErrorDetail(message, code="invalid")]}
                 )
         return attrs
 

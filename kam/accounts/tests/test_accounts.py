@@ -293,3 +293,44 @@ def test_contacts_api_crud(world):
         .values_list("action", flat=True)
         .order_by("id")
     ) == ["create", "update", "delete"]
+
+
+def test_the_log_names_the_accounts_team_from_other_teams_and_nobody_else(client, world):
+    """The owner (team East) may name the account's presales engineer (team West) on a visit, in the form
+    and the API; a West member who has nothing to do with the account is not offered and is refused."""
+    client.force_login(world.owner)
+    url = reverse("accounts:interaction_create", args=[world.account.pk])
+    offered = set(client.get(url).context["form"].fields["our_people"].queryset)
+    assert offered == {world.owner, world.east_manager, world.teammate}
+    data = {
+        "kind": "visit",
+        "occurred_on": "2026-11-20",
+        "content": "现场交流",
+        "our_people": [world.teammate.pk],
+    }
+    assert client.post(url, data).status_code == 302
+    assert list(Interaction.objects.get().our_people.all()) == [world.teammate]
+    api = APIClient()
+    api.force_authenticate(world.owner)
+    payload = {"account": world.account.pk, "kind": "visit", "occurred_on": "2026-11-21", "content": "x"}
+    made = api.post("/api/interactions/", {**payload, "our_people": [world.teammate.pk]}, format="json")
+    assert made.status_code == 201 and made.json()["our_people"] == [world.teammate.pk]
+    refused = api.post("/api/interactions/", {**payload, "our_people": [world.outsider.pk]}, format="json")
+    assert refused.status_code == 400 and list(refused.json()) == ["our_people"]
+    assert Interaction.objects.count() == 2
+
+
+def test_a_next_step_cannot_be_due_before_the_contact(client, world):
+    client.force_login(world.owner)
+    response = client.post(
+        reverse("accounts:interaction_create", args=[world.account.pk]),
+        {
+            "kind": "visit",
+            "occurred_on": "2026-11-27",
+            "content": "x",
+            "next_step": "Send the proposal",
+            "next_step_due": "2026-11-20",
+        },
+    )
+    assert list(response.context["form"].errors) == ["next_step_due"]
+    assert Interaction.objects.count() == 0

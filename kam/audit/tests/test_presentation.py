@@ -57,3 +57,15 @@ def test_the_history_tab_shows_values_and_the_system_actor_translated(client, wo
     assert '<td class="text-nowrap">系统</td>' in html
     assert "→ 浦东</dd>" in html
     assert ">version<" not in html and ">id<" not in html
+
+
+def test_moments_show_in_local_time_and_lists_as_plain_text(settings):
+    from kam.audit.presentation import _display, _RelatedNames
+    from kam.pipeline.models import StageTransition
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    related = _RelatedNames(user=None)
+    moved_at, unmet = (StageTransition._meta.get_field(name) for name in ("moved_at", "unmet_criteria"))
+    assert _display(moved_at, "2026-11-28T05:10:56.726405+00:00", related) == "2026-11-28 13:10"
+    assert _display(moved_at, "not a moment", related) == "not a moment"
+    assert _display(unmet, ["Budget confirmed", "需求已确认"], related) == "Budget confirmed; 需求已确认"

@@ -119,7 +119,7 @@ def test_every_bad_cell_of_a_row_is_reported(world, baseline):
         (2, "website", "“no such site” is not a web address."),
         (2, "is_listed", "“perhaps” is not yes or no."),
         (2, "registered_capital", "use at most 2 decimal places."),
-        (2, "owner", "unknown user “nobody”."),
+        (2, "owner", "there is no user “nobody” you may assign."),
         (2, "parent_code", "there is no account with code “NOPE” that you may see."),
     ]
     assert_nothing_saved(baseline)
@@ -148,7 +148,7 @@ def test_a_member_cannot_update_an_account_outside_their_scope(world, baseline):
 
 def test_a_member_cannot_give_an_account_to_someone_outside_their_team(world, baseline):
     job = run(world.owner, [["code", "name", "owner"], ["N1", "New", "outsider"], ["N2", "Mine", "owner"]])
-    assert located(job) == [(2, "owner", "unknown user “outsider”.")]
+    assert located(job) == [(2, "owner", "there is no user “outsider” you may assign.")]
     assert_nothing_saved(baseline)
 
 

@@ -119,6 +119,7 @@ def test_interaction_errors(world, spd_people):
         ["I1", "110", "dinner", "", "", "WC", "x", "", ""],
         ["I2", "110", "visit", "", "", "", "x", "", "2025-01-01"],
         ["I3", "110", "visit", "", "outsider", "", "", "", ""],
+        ["I4", "110", "visit", "2025-03-10", "", "", "x", "Send the offer", "2025-03-01"],
     ]
     job = run("interactions", world.owner, rows)
     assert located(job) == [
@@ -127,7 +128,8 @@ def test_interaction_errors(world, spd_people):
         (2, "contact_codes", "there is no contact with code “WC” at this account."),
         (3, "next_step", "say what the next step is, or clear its due date."),
         (4, "content", "a value is required."),
-        (4, "owner", "unknown user “outsider”."),
+        (4, "owner", "there is no user “outsider” you may assign."),
+        (5, "next_step_due", "the next step cannot be due before the contact it follows."),
     ]  # fmt: skip
     assert (Interaction.objects.count(), ObjectChange.objects.count()) == before
 

@@ -427,7 +427,7 @@ GOOD = row(account_code="110", name="A good row")
         ("owner", [HEADER, GOOD, row(account_code="110", name="X", status="pending")],
          [(3, "status", "“pending” is not one of: open, won, lost, abandoned.")]),
         ("owner", [HEADER, GOOD, row(account_code="110", name="X", owner="outsider")],
-         [(3, "owner", "unknown user “outsider”.")]),
+         [(3, "owner", "there is no user “outsider” you may assign.")]),
         ("owner", [HEADER, GOOD, row(account_code="110", name="X", status="won", stage="A")],
          [(3, "status", "a won opportunity is at the won stage of its process.")]),
         ("owner", [HEADER, GOOD, row(account_code="110", name="X", status="open", stage="S")],

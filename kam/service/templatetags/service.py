@@ -20,7 +20,7 @@ LABELS = {
         "interrupted": _("Interrupted relationship"),
         "complaints": _("Rising complaints"),
     },
-    "band": {"loyal": _("Loyal"), "neutral": _("Middling"), "at_risk": _("At risk")},
+    "band": {"loyal": _("Loyal"), "neutral": _("Middling"), "at_risk": _("Low loyalty")},
     "step": dict(ServiceStep.choices),
     "stage": dict(Stage.choices),
 }

@@ -303,10 +303,14 @@ def test_dashboard_sla_compliance_and_satisfaction(client, world):
         data = dict(zip(SatisfactionSurvey.ELEMENTS, marks, strict=True))
         services.survey_record(account=world.account, actor=world.owner, data=data)
     client.force_login(world.owner)
-    context = client.get(reverse("service:dashboard")).context
-    assert {k: context["sla"][k] for k in ("met", "late", "overdue", "open", "compliance")} == {
-        "met": 1, "late": 1, "overdue": 1, "open": 0, "compliance": Decimal("50.0"),
+    response = client.get(reverse("service:dashboard"))
+    context = response.context
+    assert {k: context["sla"][k] for k in ("met", "late", "overdue", "open", "resolved", "compliance")} == {
+        "met": 1, "late": 1, "overdue": 1, "open": 0, "resolved": 2, "compliance": Decimal("50.0"),
     }  # fmt: skip
+    assert "Resolved in time: 50.0% of the resolved requests (1 of 2) · open, overdue: 1" in _text(
+        response.content
+    )
     assert [value for _label, value in context["surveys"]] == [
         Decimal("4.5"), Decimal("2.5"), Decimal("4.5"), Decimal("4"),
     ]  # fmt: skip

@@ -18,8 +18,10 @@
     const breadth = widest(roots);
     const sideways = breadth > Math.max(4, Math.floor(element.clientWidth / 190));
     if (sideways) element.style.height = `${Math.max(320, breadth * 56)}px`;
+    // several people at the top: one hidden root holds them; a node's lineStyle draws the edges to its children
     const data = roots.length === 1 ? convert(roots[0]) : { name: '', value: 0, children: roots.map(convert),
-                                                             itemStyle: { opacity: 0 }, label: { show: false } };
+                                                             itemStyle: { opacity: 0 }, label: { show: false },
+                                                             lineStyle: { opacity: 0 } };
     const chart = echarts.init(element);
     chart.setOption({
       tooltip: { trigger: 'item', formatter: (p) => (p.data.value ? `${echarts.format.encodeHTML(p.data.name).replace('\n', ' · ')}${p.data.department ? '<br>' + echarts.format.encodeHTML(p.data.department) : ''}` : '') },
