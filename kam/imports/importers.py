@@ -800,7 +800,10 @@ class OpportunityImporter(Importer):
     def load_processes(self) -> None:
         """The processes and their stages, once: names and codes are matched case-insensitively."""
         self.processes = {p.pk: p for p in pipeline_selectors.process_list(user=self.actor)}
-        self.process_names = {p.name.casefold(): p for p in self.processes.values()}
+        # either name: the export writes `name`, an English reader sees `name_en`
+        self.process_names = {
+            name.casefold(): p for p in self.processes.values() for name in (p.name_en, p.name) if name
+        }
         self.stages = {s.pk: s for s in Stage.objects.filter(process__in=self.processes).order_by("order")}
         self.stage_codes = {(s.process_id, s.code.casefold()): s for s in self.stages.values()}
         for stage in self.stages.values():

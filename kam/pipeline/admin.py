@@ -26,7 +26,7 @@ class StageInline(admin.TabularInline):
 
 @admin.register(SalesProcess)
 class SalesProcessAdmin(AuditedModelAdmin):
-    list_display = ("name", "is_default", "strict")
+    list_display = ("name", "name_en", "is_default", "strict")
     inlines = [StageInline]
 
 

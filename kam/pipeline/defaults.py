@@ -79,7 +79,12 @@ AIDS = {
 }  # fmt: skip
 
 
-def create_default_process(*, SalesProcess, Stage, StageCriterion, SalesAid, name="项目性销售流程 (默认)"):
+#: The template's process (migration 0002 creates it; 0006 gives it its English name).
+DEFAULT_PROCESS_NAME = "项目性销售流程 (默认)"
+DEFAULT_PROCESS_NAME_EN = "Project sales process (default)"
+
+
+def create_default_process(*, SalesProcess, Stage, StageCriterion, SalesAid, name=DEFAULT_PROCESS_NAME):
     """Create the default template with the given model classes (real or historical, for migrations)."""
     process = SalesProcess.objects.create(
         name=name,

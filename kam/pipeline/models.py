@@ -22,6 +22,7 @@ class SalesProcess(TimeStampedModel):
     """A project-sales process (M3.2); the default ships as the method's G…S template."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True)
     is_default = models.BooleanField(_("default for new opportunities"), default=False)
     strict = models.BooleanField(
@@ -38,7 +39,7 @@ class SalesProcess(TimeStampedModel):
         ordering = ["-is_default", "name"]
 
     def __str__(self):
-        return self.name
+        return bilingual(self.name, self.name_en)
 
 
 class Stage(TimeStampedModel):

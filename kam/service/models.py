@@ -77,7 +77,8 @@ class StageChange(models.Model):
         indexes = [models.Index(fields=["account", "-changed_on", "-id"], name="service_stagechange_recent")]
 
     def __str__(self):
-        return f"{self.account} · {self.from_stage or '—'} → {self.to_stage} · {self.changed_on}"
+        before = self.get_from_stage_display() if self.from_stage else "—"
+        return f"{self.account} · {before} → {self.get_to_stage_display()} · {self.changed_on}"
 
     def clean(self):
         super().clean()

@@ -752,3 +752,20 @@ def test_upload_dry_run_then_commit(client, world, deal):
     assert response.status_code == 302
     assert counts() == (before[0] + 1, before[1] + 2, before[2] + 4)
     assert history(Opportunity.objects.get(number="OPP-1"))[-1] == ("G", "F", "open", "import", "owner")
+
+
+def test_the_process_reads_in_the_readers_language_and_imports_by_either_name(world, process):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert str(process) == "Project sales process (default)"
+    with translation.override("zh-hans"):
+        assert str(process) == DEFAULT_PROCESS
+    job = run(
+        world.owner,
+        [HEADER, row(account_code="110", name="Video", process="project SALES process (default)")],
+    )
+    assert (job.status, job.created_count, job.errors) == ("done", 1, [])
+    assert Opportunity.objects.get(name="Video").process == process
+    exported = read_csv_text(csv_export(user=world.owner))
+    assert exported[1][HEADER.index("process")] == DEFAULT_PROCESS  # the export keeps the key

@@ -47,7 +47,7 @@ class SalesProcessSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SalesProcess
-        fields = ["id", "name", "description", "is_default", "strict", "stages"]
+        fields = ["id", "name", "name_en", "description", "is_default", "strict", "stages"]
 
 
 class OpportunitySerializer(serializers.ModelSerializer):
