@@ -1,8 +1,11 @@
 """Import jobs: one row per uploaded (or CLI) import, carrying its progress and its located errors."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kam.core.models import RestrictedQuerySet
@@ -27,6 +30,8 @@ class ImportStatus(models.TextChoices):
 
 
 RUNNING_STATUSES = {ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.COMMITTING}
+#: A worker polls every second; a job still queued after this long has no worker to run it.
+WORKER_PATIENCE = datetime.timedelta(seconds=15)
 
 
 class ImportJob(models.Model):
@@ -89,6 +94,11 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in RUNNING_STATUSES
+
+    @property
+    def worker_missing(self) -> bool:
+        """Queued for longer than a worker takes to pick a job up: most likely no `kam db_worker` runs."""
+        return self.status == ImportStatus.QUEUED and timezone.now() - self.created_at > WORKER_PATIENCE
 
     @property
     def percent(self) -> int:

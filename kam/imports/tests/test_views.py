@@ -134,6 +134,19 @@ def test_a_running_job_is_polled_by_htmx(client, world):
     assert "hx-trigger" not in page
 
 
+def test_a_job_queued_too_long_says_to_start_the_worker(client, world):
+    job = ImportJob.objects.create(
+        kind="accounts", file_name="a.csv", created_by=world.owner, status="queued"
+    )
+    client.force_login(world.owner)
+    page = client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+    assert "Waiting for the background worker" in page and 'data-testid="worker-missing"' not in page
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(seconds=16))
+    page = client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+    assert 'data-testid="worker-missing"' in page and "kam db_worker" in page
+    assert 'hx-trigger="every 1s"' in page  # still polling: the import starts once a worker runs
+
+
 def test_jobs_stuck_without_progress_are_failed(client, world):
     stuck = ImportJob.objects.create(
         kind="accounts", file_name="a.csv", created_by=world.owner, status="committing"
