@@ -173,7 +173,7 @@ def my_actions(*, user, today: datetime.date | None = None) -> MyActions:
         deals = deals.filter(owner=user, status=OpportunityStatus.OPEN)
         accounts = pipeline_selectors.few_visible_accounts(user)
         if accounts is not None:  # a hint, as on the board: else PostgreSQL hashes every account for scope
-            deals = deals.filter(account_id__in=accounts)
+            deals = deals.filter(account_id__any=accounts)
         deals = deals.order_by()
         stale = deals.filter(~Exists(_right_rows(today).filter(opportunity_id=OuterRef("pk"))))
         refresh(stale.values_list(*DEAL), today=today)

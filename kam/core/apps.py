@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "kam.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from kam.core import lookups  # noqa: F401 (registers `__any`)

@@ -261,7 +261,7 @@ def column_cards(
         .order_by("-amount", "id")
     )
     if accounts is not None:
-        deals = deals.filter(account_id__in=accounts)
+        deals = deals.filter(account_id__any=accounts)
     if after is not None:
         amount, pk = after
         deals = deals.filter(Q(amount__lt=amount) | Q(amount=amount, pk__gt=pk))

@@ -58,7 +58,7 @@ def opportunity_list(request):
     deals = filterset.qs
     accounts = selectors.few_visible_accounts(request.user)
     if accounts is not None:  # where to look for a member's deals: see selectors.FEW_ACCOUNTS
-        deals = deals.filter(account_id__in=accounts)
+        deals = deals.filter(account_id__any=accounts)
     page = keyset_page(request, deals, orderings=OPPORTUNITY_ORDERINGS, default="-updated_at")
     context = {
         "filter": filterset,
