@@ -230,6 +230,8 @@ def few_visible_accounts(user, split: summary.ScopeSplit | None = None) -> list[
         return None
     owned = Account.objects.filter(owner_id__in=split.account_owners).order_by().values_list("pk", flat=True)
     ids = set(owned[: FEW_ACCOUNTS + 1])
+    if len(ids) > FEW_ACCOUNTS:
+        return None
     if split.remainder is not None:
         ids.update(AccountTeamMember.objects.filter(user_id=user.pk).values_list("account_id", flat=True))
     return sorted(ids) if len(ids) <= FEW_ACCOUNTS else None

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from kam.accounts.models import Account
 from kam.accounts.tests.factories import AccountFactory, UserFactory
-from kam.api.pagination import KeysetPagination, PartsUnion
+from kam.api.pagination import KeysetPagination, SerialPage
 from kam.users.access import account_scope_parts
 
 pytestmark = pytest.mark.django_db
@@ -77,5 +77,5 @@ def test_parts_are_for_members_on_postgresql_only(world):
     assert superuser.is_admin and account_scope_parts(superuser) is None
     if parts is not None:
         scope = Account.objects.restrict(world.owner, "view")
-        union = PartsUnion(scope.order_by("name", "id"), parts)[0:100]
+        union = SerialPage(scope.order_by("name", "id"), parts)[0:100]
         assert [a.pk for a in union] == [a.pk for a in scope.order_by("name", "id")]
