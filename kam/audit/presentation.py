@@ -9,7 +9,7 @@ Related records are named in one query per related model and only when the reade
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -39,9 +39,6 @@ class FieldChange:
 class ChangeRow:
     change: ObjectChange
     fields: list[FieldChange]
-    #: the record as it is named now, in the reader's language, when it still exists and they may see it;
-    #: else its name when the entry was written
-    title: str
 
 
 def _field(model, name: str) -> models.Field | None:
@@ -125,7 +122,6 @@ def change_rows(changes, *, user) -> list[ChangeRow]:
                 related.want(field, (change.after or {}).get(name))
         plans.append((change, fields))
     related.load()
-    titles = _current_names(changes, user)
     rows = []
     for change, fields in plans:
         shown = [
@@ -136,35 +132,5 @@ def change_rows(changes, *, user) -> list[ChangeRow]:
             )
             for name, field in fields
         ]
-        rows.append(
-            ChangeRow(
-                change, shown, titles.get((change.content_type_id, change.object_id), change.object_repr)
-            )
-        )
+        rows.append(ChangeRow(change, shown))
     return rows
-
-
-def _current_names(changes: list[ObjectChange], user) -> dict[tuple[int, str], str]:
-    """(content type, record id) → the record's name now, for the records that still exist and that `user`
-    may see: one query per model. Names often hold choice labels (a stage, a kind of contact), which the
-    stored `object_repr` keeps in the language of whoever wrote the entry."""
-    wanted: dict[int, set[str]] = defaultdict(set)
-    types = {}
-    for change in changes:
-        if change.action != AuditAction.DELETE:
-            wanted[change.content_type_id].add(change.object_id)
-            types[change.content_type_id] = change.content_type
-    names = {}
-    for type_id, ids in wanted.items():
-        model = types[type_id].model_class()
-        if model is None:
-            continue
-        queryset = model._default_manager.all()
-        if not hasattr(queryset, "restrict"):
-            continue
-        try:
-            found = queryset.restrict(user, "view").in_bulk([model._meta.pk.to_python(pk) for pk in ids])
-        except (ValueError, ValidationError, LookupError):  # an id of another shape, a model without a rule
-            continue
-        names.update({(type_id, str(pk)): str(instance) for pk, instance in found.items()})
-    return names

@@ -69,19 +69,3 @@ def test_moments_show_in_local_time_and_lists_as_plain_text(settings):
     assert _display(moved_at, "2026-11-28T05:10:56.726405+00:00", related) == "2026-11-28 13:10"
     assert _display(moved_at, "not a moment", related) == "not a moment"
     assert _display(unmet, ["Budget confirmed", "需求已确认"], related) == "Budget confirmed; 需求已确认"
-
-
-def test_the_record_is_named_in_the_readers_language_while_it_exists(world):
-    from kam.service import services as service_services
-
-    with translation.override("zh-hans"):
-        service_services.stage_change(
-            account=world.account, to_stage="interrupted", reason="x", changed_on=None, actor=world.owner
-        )
-    entry = ObjectChange.objects.filter(content_type__model="stagechange").get()
-    assert "间断期" in entry.object_repr
-    with translation.override("en"):
-        [row] = change_rows([entry], user=world.owner)
-        assert row.title.startswith("SPD Bank · — → Interrupted")
-        [hidden] = change_rows([entry], user=world.outsider)
-    assert hidden.title == entry.object_repr
