@@ -105,7 +105,7 @@ class InteractionForm(VersionedModelForm):
 
     def __init__(self, *args, account: Account, user, **kwargs):
         super().__init__(*args, **kwargs)
-        people = selectors.interaction_people(user=user, account=account)
+        people = selectors.interaction_people(user=user, account=account, entry=self.instance)
         self.fields["owner"].queryset = people
         self.fields["owner"].required = False
         self.fields["owner"].help_text = _("Leave empty to own it yourself.")

@@ -303,9 +303,18 @@ class Interaction(TimeStampedModel):
         if self.next_step_due and not self.next_step:
             raise ValidationError({"next_step": _("Say what the next step is, or clear its due date.")})
         if self.next_step_due and self.occurred_on and self.next_step_due < self.occurred_on:
-            raise ValidationError(
-                {"next_step_due": _("The next step cannot be due before the contact it follows.")}
-            )
+            if self._dates_changed():
+                raise ValidationError(
+                    {"next_step_due": _("The next step cannot be due before the contact it follows.")}
+                )
+
+    def _dates_changed(self) -> bool:
+        """New, or its contact date or next step's due date edited: entries saved before the rule existed
+        keep their dates when something else changes (ticking the step off)."""
+        if self.pk is None:
+            return True
+        stored = type(self)._base_manager.filter(pk=self.pk).values_list("occurred_on", "next_step_due")
+        return stored.first() != (self.occurred_on, self.next_step_due)
 
     @property
     def next_step_overdue(self) -> bool:

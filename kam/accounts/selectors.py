@@ -174,11 +174,15 @@ def user_list(*, user, active_only: bool = True) -> QuerySet[User]:
     return users.filter(is_active=True) if active_only else users
 
 
-def interaction_people(*, user, account: Account | None) -> QuerySet[User]:
+def interaction_people(*, user, account: Account | None, entry: Interaction | None = None) -> QuerySet[User]:
     """Who `user` may name on a contact-log entry of `account` (our people, the person responsible): the
     active people they see (restrict()) and, on that account, its owner and account team — whom the account
-    page shows them, though they may sit in another team (a presales engineer at a visit)."""
+    page shows them, though they may sit in another team (a presales engineer at a visit). An existing
+    `entry` keeps the people it names, deactivated since or not."""
     named = Q(pk__in=User.objects.restrict(user, "view").values("pk"))
     if account is not None:
         named |= Q(pk=account.owner_id) | Q(pk__in=account.team_members.values("user_id"))
-    return User.objects.filter(named, is_active=True).select_related("team")
+    kept = Q(pk__in=[])
+    if entry is not None and entry.pk is not None:
+        kept = Q(pk=entry.owner_id) | Q(pk__in=entry.our_people.values("pk"))
+    return User.objects.filter((named & Q(is_active=True)) | kept).select_related("team")

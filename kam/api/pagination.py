@@ -61,7 +61,8 @@ class SerialPage:
             ordering = self.queryset.query.order_by
             limited = [self.queryset.filter(part)[: window.stop] for part in self.parts]
             rows = limited[0].union(*limited[1:], all=True).order_by(*ordering)[window]
-        if connection.vendor != "postgresql":
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            # in a caller's transaction, SET LOCAL would outlive this page (a savepoint's release keeps it)
             return list(rows)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")

@@ -8,6 +8,7 @@ error — saves in bulk (kam.core.bulk) and writes one audit entry per created o
 """
 
 import abc
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -706,8 +707,10 @@ class InteractionImporter(Importer):
         due = row.fields.get("next_step_due", current.next_step_due if current else None)
         if due and not next_step:
             self.error(row, "next_step", _("say what the next step is, or clear its due date."))
-        occurred = row.fields.get("occurred_on", current.occurred_on if current else None)
-        if due and occurred and due < occurred:
+        occurred = row.fields.get("occurred_on") or (current.occurred_on if current else timezone.localdate())
+        # as on the form: rows saved before the rule keep their dates when something else changes
+        changed = current is None or (occurred, due) != (current.occurred_on, current.next_step_due)
+        if due and changed and due < occurred:
             self.error(row, "next_step_due", _("the next step cannot be due before the contact it follows."))
 
     def write_m2m(self) -> None:  # noqa: B027 - a hook: only interactions have many-to-many fields
@@ -800,10 +803,15 @@ class OpportunityImporter(Importer):
     def load_processes(self) -> None:
         """The processes and their stages, once: names and codes are matched case-insensitively."""
         self.processes = {p.pk: p for p in pipeline_selectors.process_list(user=self.actor)}
-        # either name: the export writes `name`, an English reader sees `name_en`
+        # either name: the export writes `name` (unique: it wins), an English reader sees `name_en` (used
+        # only where no process has it as its name and no other process has the same English name)
+        english = Counter(p.name_en.casefold() for p in self.processes.values() if p.name_en)
         self.process_names = {
-            name.casefold(): p for p in self.processes.values() for name in (p.name_en, p.name) if name
+            p.name_en.casefold(): p
+            for p in self.processes.values()
+            if p.name_en and english[p.name_en.casefold()] == 1
         }
+        self.process_names.update({p.name.casefold(): p for p in self.processes.values()})
         self.stages = {s.pk: s for s in Stage.objects.filter(process__in=self.processes).order_by("order")}
         self.stage_codes = {(s.process_id, s.code.casefold()): s for s in self.stages.values()}
         for stage in self.stages.values():

@@ -97,8 +97,13 @@ class ImportJob(models.Model):
 
     @property
     def worker_missing(self) -> bool:
-        """Queued for longer than a worker takes to pick a job up: most likely no `kam db_worker` runs."""
-        return self.status == ImportStatus.QUEUED and timezone.now() - self.created_at > WORKER_PATIENCE
+        """Queued for longer than a worker takes to pick a job up while no background task is running (a busy
+        worker runs one task at a time): most likely no `kam db_worker` runs."""
+        from django_tasks_db.models import DBTaskResult
+
+        if self.status != ImportStatus.QUEUED or timezone.now() - self.created_at <= WORKER_PATIENCE:
+            return False
+        return not DBTaskResult.objects.running().exists()
 
     @property
     def percent(self) -> int:

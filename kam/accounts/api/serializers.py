@@ -159,8 +159,7 @@ class InteractionPeopleField(RestrictedRelatedField):
         super().__init__(scope=None, **kwargs)
 
     def get_queryset(self):
-        user = self.context["request"].user
-        return selectors.interaction_people(user=user, account=self.root.people_account(user))
+        return self.root.people()
 
 
 class InteractionSerializer(serializers.ModelSerializer):
@@ -191,18 +190,28 @@ class InteractionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
 
-    def people_account(self, user) -> Account | None:
-        """The account whose team may be named: the one sent (if the user may change it), else the entry's."""
+    def people(self):
+        """Who may be named (selectors.interaction_people), worked out once per request: an entry keeps its
+        account (an update ignores a new one), a new entry's account is the one sent if the user may change
+        it."""
+        if getattr(self, "_people", None) is None:
+            user = self.context["request"].user
+            self._people = selectors.interaction_people(
+                user=user, account=self._entry_account(user), entry=self.instance
+            )
+        return self._people
+
+    def _entry_account(self, user) -> Account | None:
+        if self.instance is not None:
+            return self.instance.account
         sent = getattr(self, "initial_data", {}).get("account")
-        if sent not in (None, ""):
-            try:
-                return _changeable_accounts(user).filter(pk=int(sent)).first()
-            except (TypeError, ValueError):
-                return None
-        return getattr(self.instance, "account", None)
+        try:
+            return _changeable_accounts(user).filter(pk=int(sent)).first()
+        except (TypeError, ValueError):
+            return None
 
     def validate(self, attrs):
-        account = attrs.get("account") or getattr(self.instance, "account", None)
+        account = getattr(self.instance, "account", None) or attrs.get("account")
         for contact in attrs.get("their_people", []):
             if account and contact.account_id != account.pk:
                 message = _("%(contact)s does not work at %(account)s.") % {

@@ -334,3 +334,40 @@ def test_a_next_step_cannot_be_due_before_the_contact(client, world):
     )
     assert list(response.context["form"].errors) == ["next_step_due"]
     assert Interaction.objects.count() == 0
+
+
+def test_an_entry_saved_before_the_due_date_rule_can_still_be_ticked_off(client, world):
+    entry = services.interaction_create(
+        actor=world.owner,
+        account=world.account,
+        data={"kind": "visit", "occurred_on": datetime.date(2026, 1, 1), "content": "x", "next_step": "Call"},
+    )
+    Interaction.objects.filter(pk=entry.pk).update(  # as an older version of KAM let it be saved
+        occurred_on=datetime.date(2026, 1, 10), next_step_due=datetime.date(2026, 1, 5)
+    )
+    client.force_login(world.owner)
+    toggle = client.post(
+        reverse("accounts:next_step_toggle", args=[entry.pk]), {"done": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert toggle.status_code == 200
+    entry.refresh_from_db()
+    assert entry.next_step_done and entry.next_step_due == datetime.date(2026, 1, 5)
+
+
+def test_an_api_update_names_people_of_the_entrys_own_account_and_keeps_deactivated_ones(world):
+    second = AccountFactory(name="Second", code="S2", owner=world.owner)
+    second.team_members.create(user=world.outsider, role="presales")
+    api = APIClient()
+    api.force_authenticate(world.owner)
+    payload = {"account": world.account.pk, "kind": "visit", "occurred_on": "2026-11-21", "content": "x"}
+    entry = api.post(
+        "/api/interactions/", {**payload, "our_people": [world.teammate.pk]}, format="json"
+    ).json()
+    url = f"/api/interactions/{entry['id']}/"
+    moved = api.patch(url, {"account": second.pk, "our_people": [world.outsider.pk]}, format="json")
+    assert moved.status_code == 400 and list(moved.json()) == ["our_people"]
+    world.teammate.is_active = False
+    world.teammate.save(update_fields=["is_active"])
+    kept = api.put(url, {**payload, "content": "y", "our_people": [world.teammate.pk]}, format="json")
+    assert kept.status_code == 200 and kept.json()["our_people"] == [world.teammate.pk]
+    assert Interaction.objects.get(pk=entry["id"]).content == "y"

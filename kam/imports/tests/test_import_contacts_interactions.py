@@ -127,6 +127,7 @@ def test_interaction_errors(world, spd_people):
                     "email, other."),
         (2, "contact_codes", "there is no contact with code “WC” at this account."),
         (3, "next_step", "say what the next step is, or clear its due date."),
+        (3, "next_step_due", "the next step cannot be due before the contact it follows."),  # blank: today
         (4, "content", "a value is required."),
         (4, "owner", "there is no user “outsider” you may assign."),
         (5, "next_step_due", "the next step cannot be due before the contact it follows."),

@@ -769,3 +769,18 @@ def test_the_process_reads_in_the_readers_language_and_imports_by_either_name(wo
     assert Opportunity.objects.get(name="Video").process == process
     exported = read_csv_text(csv_export(user=world.owner))
     assert exported[1][HEADER.index("process")] == DEFAULT_PROCESS  # the export keeps the key
+
+
+def test_a_process_name_wins_over_another_process_english_name(world, process):
+    SalesProcess.objects.create(name="框架协议", name_en=DEFAULT_PROCESS)
+    SalesProcess.objects.create(name="Twin A", name_en="Shared")
+    SalesProcess.objects.create(name="Twin B", name_en="Shared")
+    rows = [
+        HEADER,
+        row(account_code="110", name="By name", process=DEFAULT_PROCESS),
+        row(account_code="110", name="Ambiguous", process="shared"),
+    ]
+    job = run(world.owner, rows)
+    assert located(job) == [(3, "process", "unknown sales process “shared”.")]
+    job = run(world.owner, rows[:2])
+    assert job.status == "done" and Opportunity.objects.get(name="By name").process == process

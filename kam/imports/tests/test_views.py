@@ -145,6 +145,14 @@ def test_a_job_queued_too_long_says_to_start_the_worker(client, world):
     page = client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
     assert 'data-testid="worker-missing"' in page and "kam db_worker" in page
     assert 'hx-trigger="every 1s"' in page  # still polling: the import starts once a worker runs
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.create(  # a worker busy with a long task: this job waits its turn, no warning
+        status="RUNNING", args_kwargs={}, task_path="kam.tiering.tasks.run_tiering", backend_name="default",
+        run_after=timezone.now(), exception_class_path="", traceback="",
+    )  # fmt: skip
+    page = client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+    assert "Waiting for the background worker" in page and 'data-testid="worker-missing"' not in page
 
 
 def test_jobs_stuck_without_progress_are_failed(client, world):

@@ -3,7 +3,9 @@
 A run writes its 100,000 result rows into a table of its own without indexes and builds the two
 indexes afterwards, one sort each, then attaches the table as the run's partition — instead of inserting
 every row into the B-trees of a table that grows by 31 MB per run. The model and its queries do not change;
-SQLite keeps the plain table. Existing rows move into one partition per run.
+SQLite keeps the plain table. Existing rows move into one partition per run. There is no DEFAULT
+partition: only the recompute inserts, always into its run's partition, and attaching a partition next to a
+DEFAULT one would lock that one for the rest of the run's transaction.
 """
 
 from django.db import migrations
@@ -18,7 +20,6 @@ PARTITION = [
     f"CREATE TABLE {TABLE} (LIKE {OLD} INCLUDING DEFAULTS) PARTITION BY LIST (run_id)",
     f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_pkey PRIMARY KEY (run_id, account_id)",
     f"CREATE INDEX tier_result_score_idx ON {TABLE} (run_id, score DESC, account_id)",
-    f"CREATE TABLE {TABLE}_default PARTITION OF {TABLE} DEFAULT",
     f"""DO $$
     DECLARE run bigint;
     BEGIN

@@ -152,7 +152,6 @@ def test_each_run_writes_its_results_into_a_partition_of_its_own(ledger):
     second = services.tiering_recompute(actor=ledger.admin, as_of=AS_OF)
     assert second.pk == first.pk + 1
     assert _partitions() == {
-        "tiering_tierresult_default": 0,
         f"tiering_tierresult_r{first.pk}": 3,
         f"tiering_tierresult_r{second.pk}": 3,
     }
