@@ -182,7 +182,7 @@ def interaction_people(*, user, account: Account | None, entry: Interaction | No
     named = Q(pk__in=User.objects.restrict(user, "view").values("pk"))
     if account is not None:
         named |= Q(pk=account.owner_id) | Q(pk__in=account.team_members.values("user_id"))
-    kept = Q(pk__in=[])
+    people = named & Q(is_active=True)
     if entry is not None and entry.pk is not None:
-        kept = Q(pk=entry.owner_id) | Q(pk__in=entry.our_people.values("pk"))
-    return User.objects.filter((named & Q(is_active=True)) | kept).select_related("team")
+        people |= Q(pk=entry.owner_id) | Q(pk__in=entry.our_people.values("pk"))
+    return User.objects.filter(people).select_related("team")

@@ -56,11 +56,12 @@ class SerialPage:
         return SerialPage(self.queryset.filter(*args, **kwargs), self.parts)
 
     def __getitem__(self, window: slice) -> list:
-        rows = self.queryset[window]
         if self.parts:
             ordering = self.queryset.query.order_by
             limited = [self.queryset.filter(part)[: window.stop] for part in self.parts]
             rows = limited[0].union(*limited[1:], all=True).order_by(*ordering)[window]
+        else:
+            rows = self.queryset[window]
         if connection.vendor != "postgresql" or connection.in_atomic_block:
             # in a caller's transaction, SET LOCAL would outlive this page (a savepoint's release keeps it)
             return list(rows)

@@ -265,9 +265,9 @@ def write_results(run: TieringRun, outcome: Outcome) -> None:
         if values is not None:
             rows[name] = values
     quote = connection.ops.quote_name
-    columns = [quote(TierResult._meta.get_field(name.removesuffix("_id")).column) for name in RESULT_COLUMNS]
+    names = [quote(TierResult._meta.get_field(name.removesuffix("_id")).column) for name in RESULT_COLUMNS]
     with run_partition(run) as partition:
-        copy_in(partition, columns, rows)
+        copy_in(partition, names, rows)
 
 
 @contextmanager
