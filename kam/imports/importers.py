@@ -11,6 +11,7 @@ import abc
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -51,9 +52,11 @@ from kam.users.models import User
 
 #: Below SQLite's limit of 999 parameters per query.
 CHUNK = 900
+#: Rows checked, and reported as progress, at a time.
 BATCH = 1000
-PROGRESS_EVERY = 1000
 MAX_STORED_ERRORS = 1000
+#: The parsed value of a bad cell (its error is recorded).
+BAD = object()
 
 
 def _account_of(instance) -> int | None:
@@ -183,35 +186,77 @@ class Importer(abc.ABC):
 
     def parse(self, table: Table, progress: Callable[[int], None]) -> list[Row]:
         """Run each column's parser over every row; a bad cell is an error, the other cells still count."""
-        cells = self.map_header(table)
+        mapped = self.map_header(table)
         if self.errors:
             return []
-        unnamed = [index for index, name in enumerate(table.header) if not name]
-        width = len(table.header)
         rows = []
-        for number, raw in table.rows:
-            values = {}
-            size = len(raw)
-            for index, column in cells:
-                try:
-                    result = column.parse(raw[index] if index < size else "")
-                except CellError as error:
-                    self.error(number, column.key, error.message)
-                    continue
-                if result is not OMIT:
-                    values[column.key] = result
-            if size > width or unnamed:
-                self._check_unnamed_cells(number, raw, [*unnamed, *range(width, size)])
-            rows.append(Row(number, values))
-            if len(rows) % PROGRESS_EVERY == 0:
-                progress(len(rows))
-        progress(len(rows))
+        for numbers, columns, _bad in self.parse_blocks(table, mapped, progress, BATCH):
+            keys = list(columns)
+            skipped = (OMIT, BAD)
+            for number, *values in zip(numbers, *columns.values(), strict=True):
+                cells = dict(zip(keys, values, strict=True))
+                rows.append(Row(number, {k: v for k, v in cells.items() if v not in skipped}))
         return rows
 
-    def _check_unnamed_cells(self, number: int, raw: list, indexes: Iterable[int]) -> None:
+    def parse_blocks(
+        self, table: Table, mapped: list[tuple[int, Column]], progress: Callable[[int], None], size: int
+    ) -> Iterator[tuple[list[int], dict[str, list], set[int]]]:
+        """The file's rows, `size` at a time, through `parse_block`; progress is reported after each block."""
+        cells = [(index, column.parse, column.key) for index, column in mapped]
+        unnamed = [index for index, name in enumerate(table.header) if not name]
+        seen = 0
+        while block := list(islice(table.rows, size)):
+            yield self.parse_block(block, cells, len(table.header), unnamed)
+            seen += len(block)
+            progress(seen)
+        if not seen:
+            progress(0)
+
+    def parse_block(
+        self, block: list[tuple[int, list]], cells: list, width: int, unnamed: list[int]
+    ) -> tuple[list[int], dict[str, list], set[int]]:
+        """A block's row numbers, {column key: parsed values} and the numbers of the rows with a bad cell
+        (or a filled cell under no header).
+
+        A column's vector parser (specs) reads it in one pass, or, if it returns None, the column's parser
+        reads it cell by cell, which locates each bad cell as an error (its value is BAD). A short row's
+        missing cells read as blank; a cell under no header is an error.
+        """
+        numbers = [number for number, _raw in block]
+        raws = [raw for _number, raw in block]
+        bad = set()
+        if unnamed or any(len(raw) != width for raw in raws):
+            for position, (number, raw) in enumerate(block):
+                stray = [*unnamed, *range(width, len(raw))]
+                if stray and self._check_unnamed_cells(number, raw, stray):
+                    bad.add(number)
+                if len(raw) != width:
+                    raws[position] = [*raw[:width], *[""] * (width - len(raw))]
+        table = list(zip(*raws, strict=True))
+        columns = {}
+        for index, parse, key in cells:
+            many = getattr(parse, "many", None)
+            values = many(table[index]) if many is not None else None
+            if values is None:
+                values = []
+                for number, cell in zip(numbers, table[index], strict=True):
+                    try:
+                        values.append(parse(cell))
+                    except CellError as problem:
+                        self.error(number, key, problem.message)
+                        bad.add(number)
+                        values.append(BAD)
+            columns[key] = values
+        return numbers, columns, bad
+
+    def _check_unnamed_cells(self, number: int, raw: list, indexes: Iterable[int]) -> bool:
+        """Report each filled cell under no header; True if there was one."""
+        found = False
         for index in indexes:
             if index < len(raw) and str(raw[index]).strip():
                 self.errors.add(number, get_column_letter(index + 1), _("this cell has no column header."))
+                found = True
+        return found
 
     # Step 2: references, matches and changes -------------------------------------------------
 

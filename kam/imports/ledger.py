@@ -22,7 +22,7 @@ built for files of millions of rows, where a model instance or an audit snapshot
 import abc
 import datetime
 from dataclasses import dataclass
-from itertools import compress, islice
+from itertools import compress
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Q
@@ -35,7 +35,7 @@ from kam.audit.models import AuditAction
 from kam.audit.services import audit_bulk, snapshot
 from kam.imports.importers import CHUNK, Importer, StaleImportError, chunked
 from kam.imports.readers import Table
-from kam.imports.specs import OMIT, CellError
+from kam.imports.specs import OMIT
 from kam.tiering import rollups
 from kam.tiering.models import UNPAID_MONTH, Feedback, Payment, Transaction
 from kam.tiering.services import feedback_number
@@ -99,68 +99,15 @@ class LedgerImporter(Importer):
         if self.errors:
             return StagedRows(0)
         self.create_staging()
-        cells = [(index, column.parse, column.key) for index, column in mapped]
-        unnamed = [index for index, name in enumerate(table.header) if not name]
-        width = len(table.header)
         seen = 0
-        while block := list(islice(table.rows, STAGE_ROWS)):
-            self.stage(self.parse_block(block, cells, width, unnamed))
-            seen += len(block)
-            progress(seen)
-        if not seen:
-            progress(0)
+        for numbers, columns, bad in self.parse_blocks(table, mapped, progress, STAGE_ROWS):
+            seen += len(numbers)
+            if bad:  # a row with a bad cell is not staged
+                keep = [number not in bad for number in numbers]
+                numbers = list(compress(numbers, keep))
+                columns = {key: list(compress(values, keep)) for key, values in columns.items()}
+            self.stage((numbers, columns))
         return StagedRows(seen)
-
-    def parse_block(self, block: list[tuple[int, list]], cells: list, width: int, unnamed: list) -> tuple:
-        """The block's rows without a bad cell, as (row numbers, {column key: values}); bad cells are errors.
-
-        Column by column when every row has the header's width: a column's vector parser (specs) reads it
-        in one pass, or, if it returns None, the column's parser reads it cell by cell. Ragged rows and
-        cells under no header are read row by row.
-        """
-        numbers = [number for number, _raw in block]
-        raws = [raw for _number, raw in block]
-        if unnamed or set(map(len, raws)) != {width}:
-            rows = [(number, self.parse_cells(number, raw, cells, width, unnamed)) for number, raw in block]
-            rows = [(number, values) for number, values in rows if values is not None]
-            keys = [key for _index, _parse, key in cells]
-            return [number for number, _values in rows], {
-                key: [values[key] for _number, values in rows] for key in keys
-            }
-        table = list(zip(*raws, strict=True))
-        columns, bad = {}, set()
-        for index, parse, key in cells:
-            many = getattr(parse, "many", None)
-            values = many(table[index]) if many is not None else None
-            if values is None:
-                values = []
-                for number, cell in zip(numbers, table[index], strict=True):
-                    try:
-                        values.append(parse(cell))
-                    except CellError as problem:
-                        self.error(number, key, problem.message)
-                        bad.add(number)
-                        values.append(None)
-            columns[key] = values
-        if bad:
-            keep = [number not in bad for number in numbers]
-            numbers = list(compress(numbers, keep))
-            columns = {key: list(compress(values, keep)) for key, values in columns.items()}
-        return numbers, columns
-
-    def parse_cells(self, number: int, raw: list, cells: list, width: int, unnamed: list) -> dict | None:
-        """One row cell by cell, each bad cell a located error; None if the row has one."""
-        errors_before = self.errors.count
-        values = {}
-        size = len(raw)
-        for index, parse, key in cells:
-            try:
-                values[key] = parse(raw[index] if index < size else "")
-            except CellError as problem:
-                self.error(number, key, problem.message)
-        if size > width or unnamed:
-            self._check_unnamed_cells(number, raw, [*unnamed, *range(width, size)])
-        return values if self.errors.count == errors_before else None
 
     def stage(self, parsed: tuple) -> None:
         """Resolve the rows' account codes and required cells, finish them, stage the good ones."""

@@ -506,9 +506,11 @@ def choice(choices: type[models.TextChoices], *, required: bool = False):
                 _("“%(value)s” is not one of: %(allowed)s.") % {"value": raw, "allowed": allowed}
             ) from None
 
+    cells_lookup = lookup if required else {**lookup, "": OMIT}
+
     def many(cells: Sequence) -> list | None:
         try:
-            values = list(map(lookup.get, map(str.casefold, map(str.strip, cells))))
+            values = list(map(cells_lookup.get, map(str.casefold, map(str.strip, cells))))
         except TypeError:
             return None
         return None if None in values else values
@@ -525,6 +527,11 @@ def optional_choice(choices: type[models.TextChoices]):
         result = parse_choice(value)
         return "" if result is OMIT else result
 
+    def many(cells: Sequence) -> list | None:
+        values = parse_choice.many(cells)
+        return None if values is None else ["" if value is OMIT else value for value in values]
+
+    parse.many = many
     return parse
 
 

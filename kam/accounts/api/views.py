@@ -42,10 +42,19 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
         """The restrict() action for this request: "view" for reads, "change"/"delete" for writes."""
         return getattr(self, "queryset_action", "view")
 
-    @staticmethod
-    def split_version(validated: dict) -> tuple[dict, int | None]:
-        data = dict(validated)
-        return data, data.pop("version", None)
+    def split_version(self, serializer) -> tuple[dict, int | None]:
+        """The validated data without `version`, and the version the client loaded.
+
+        A full update (PUT) must send it: without it the write could overwrite someone else's change
+        unseen (ARCHITECTURE §3, optimistic locking). A partial update (PATCH) may leave it out.
+        """
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if version is None and self.request.method == "PUT":
+            raise serializers.ValidationError(
+                {"version": [_("Include the version you received when you loaded the record.")]}
+            )
+        return data, version
 
 
 class IndustryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -137,15 +146,11 @@ class AccountViewSet(ServiceModelViewSet):
         return account_scope_parts(self.request.user)
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         serializer.instance = services.account_create(actor=self.request.user, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
-        if version is None and not serializer.partial:
-            raise serializers.ValidationError(
-                {"version": [_("Include the version you received when you loaded the record.")]}
-            )
+        data, version = self.split_version(serializer)
         serializer.instance = services.account_update(
             account=serializer.instance, actor=self.request.user, data=data, expected_version=version
         )
@@ -164,12 +169,12 @@ class ContactViewSet(ServiceModelViewSet):
         return selectors.contact_list(user=self.request.user, action=self.scope_action)
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         account = data.pop("account")
         serializer.instance = services.contact_create(actor=self.request.user, account=account, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         data.pop("account", None)
         serializer.instance = services.contact_update(
             contact=serializer.instance, actor=self.request.user, data=data, expected_version=version
@@ -191,12 +196,12 @@ class InteractionViewSet(ServiceModelViewSet):
         )
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         account = data.pop("account")
         serializer.instance = services.interaction_create(actor=self.request.user, account=account, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         data.pop("account", None)
         serializer.instance = services.interaction_update(
             interaction=serializer.instance, actor=self.request.user, data=data, expected_version=version

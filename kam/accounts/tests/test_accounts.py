@@ -368,6 +368,10 @@ def test_an_api_update_names_people_of_the_entrys_own_account_and_keeps_deactiva
     assert moved.status_code == 400 and list(moved.json()) == ["our_people"]
     world.teammate.is_active = False
     world.teammate.save(update_fields=["is_active"])
-    kept = api.put(url, {**payload, "content": "y", "our_people": [world.teammate.pk]}, format="json")
+    kept = api.put(
+        url,
+        {**payload, "content": "y", "our_people": [world.teammate.pk], "version": entry["version"]},
+        format="json",
+    )
     assert kept.status_code == 200 and kept.json()["our_people"] == [world.teammate.pk]
     assert Interaction.objects.get(pk=entry["id"]).content == "y"

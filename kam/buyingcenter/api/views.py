@@ -52,14 +52,14 @@ class StakeholderViewSet(ServiceModelViewSet):
         )
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         opportunity, contact = data.pop("opportunity"), data.pop("contact")
         serializer.instance = services.stakeholder_add(
             actor=self.request.user, opportunity=opportunity, contact=contact, data=data
         )
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         if "attitude" not in data:
             data["attitude"] = serializer.instance.attitude
         serializer.instance = services.stakeholder_update(
@@ -162,13 +162,13 @@ class CounterpartPairViewSet(ServiceModelViewSet):
             )
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         account = data.pop("account")
         self._check_candidate(account, data.get("our_person"))
         serializer.instance = services.pair_create(actor=self.request.user, account=account, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         data.pop("account", None)
         self._check_candidate(serializer.instance.account, data.get("our_person"))
         serializer.instance = services.pair_update(
@@ -191,11 +191,11 @@ class SpinQuestionViewSet(ServiceModelViewSet):
         return selectors.spin_question_list(user=self.request.user, action=self.scope_action)
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         serializer.instance = services.spin_question_create(actor=self.request.user, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         serializer.instance = services.spin_question_update(
             question=serializer.instance, actor=self.request.user, data=data, expected_version=version
         )
@@ -216,14 +216,14 @@ class SpinPlanViewSet(ServiceModelViewSet):
         )
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         stakeholder = data.pop("stakeholder")
         serializer.instance = services.spin_plan_create(
             actor=self.request.user, stakeholder=stakeholder, data=data
         )
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         data.pop("stakeholder", None)
         serializer.instance = services.spin_plan_update(
             plan=serializer.instance, actor=self.request.user, data=data, expected_version=version
@@ -245,7 +245,7 @@ class SpinStepViewSet(ServiceModelViewSet):
         )
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         serializer.instance = services.spin_step_add(
             actor=self.request.user,
             plan=data["plan"],
@@ -258,7 +258,7 @@ class SpinStepViewSet(ServiceModelViewSet):
         )
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         serializer.instance = services.spin_step_update(
             step=serializer.instance, actor=self.request.user, data=data, expected_version=version
         )

@@ -35,11 +35,11 @@ class CompetitorViewSet(ServiceModelViewSet):
         return selectors.competitor_list(user=self.request.user, action=self.scope_action)
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         serializer.instance = services.competitor_create(actor=self.request.user, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         serializer.instance = services.competitor_update(
             competitor=serializer.instance, actor=self.request.user, data=data, expected_version=version
         )
@@ -112,7 +112,7 @@ class EvaluationViewSet(_ViewBackedViewSet):
         evaluation = self.get_object()
         payload = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
         payload.is_valid(raise_exception=True)
-        data, version = self.split_version(payload.validated_data)
+        data, version = self.split_version(payload)
         competitors = data.pop("competitors", None)
         data.pop("opportunity", None)
         data.pop("template", None)
@@ -186,7 +186,7 @@ class MatrixViewSet(_ViewBackedViewSet):
         matrix = self.get_object()
         payload = self.get_serializer(matrix, data=request.data, partial=kwargs.get("partial", False))
         payload.is_valid(raise_exception=True)
-        data, version = self.split_version(payload.validated_data)
+        data, version = self.split_version(payload)
         competitors = data.pop("competitors", None)
         services.matrix_update(
             matrix=matrix, actor=request.user, data=data, competitors=competitors, expected_version=version
@@ -226,14 +226,14 @@ class SellingPointViewSet(ServiceModelViewSet):
         return points.prefetch_related(Prefetch("competitors", queryset=Competitor.objects.only("id")))
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         account, competitors = data.pop("account"), data.pop("competitors", [])
         serializer.instance = services.selling_point_create(
             actor=self.request.user, account=account, data=data, competitors=competitors
         )
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         data.pop("account", None)
         competitors = data.pop("competitors", None)
         serializer.instance = services.selling_point_update(

@@ -50,11 +50,11 @@ class OpportunityViewSet(ServiceModelViewSet):
         return super().get_object()
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         serializer.instance = services.opportunity_create(actor=self.request.user, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         data.pop("account", None)
         serializer.instance = services.opportunity_update(
             opportunity=serializer.instance, actor=self.request.user, data=data, expected_version=version

@@ -28,11 +28,11 @@ class CriterionViewSet(ServiceModelViewSet):
         return selectors.criterion_list(user=self.request.user, action=self.scope_action)
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         serializer.instance = services.criterion_create(actor=self.request.user, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         serializer.instance = services.criterion_update(
             criterion=serializer.instance, actor=self.request.user, data=data, expected_version=version
         )
@@ -58,14 +58,14 @@ class IndustryRowViewSet(ServiceModelViewSet):
         return context
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         industry = data.pop("industry")
         row = services.industry_row_create(actor=self.request.user, industry=industry, data=data)
         serializer.instance = row
         serializer.context["matrix_view"] = selectors.matrix_view(user=self.request.user)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         data.pop("industry", None)
         serializer.instance = services.industry_row_update(
             row=serializer.instance, actor=self.request.user, data=data, expected_version=version
@@ -122,14 +122,14 @@ class ProfileViewSet(ServiceModelViewSet):
         return selectors.profile_list(user=self.request.user, action=self.scope_action)
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         industry = data.pop("industry")
         if selectors.profile_list(user=self.request.user).filter(industry=industry).exists():
             raise ValidationError({"industry": _("This industry has a profile already; change that one.")})
         serializer.instance = services.profile_save(actor=self.request.user, industry=industry, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         data.pop("industry", None)
         serializer.instance = services.profile_save(
             actor=self.request.user,
@@ -151,11 +151,11 @@ class BusinessLineViewSet(ServiceModelViewSet):
         return selectors.business_line_list(user=self.request.user, action=self.scope_action)
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         serializer.instance = services.business_line_create(actor=self.request.user, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         serializer.instance = services.business_line_update(
             line=serializer.instance, actor=self.request.user, data=data, expected_version=version
         )
@@ -175,12 +175,12 @@ class PlanViewSet(ServiceModelViewSet):
         return selectors.plan_list(user=self.request.user, action=self.scope_action).select_related(None)
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         account = data.pop("account")
         serializer.instance = services.plan_create(actor=self.request.user, account=account, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         if "account" in data and data.pop("account") != serializer.instance.account:
             raise ValidationError({"account": _("A plan stays with its account.")})
         serializer.instance = services.plan_update(
@@ -200,12 +200,12 @@ class MeasureViewSet(ServiceModelViewSet):
         return selectors.measure_list(user=self.request.user, action=self.scope_action)
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         plan = data.pop("plan")
         serializer.instance = services.measure_create(actor=self.request.user, plan=plan, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         if "plan" in data and data.pop("plan") != serializer.instance.plan:
             raise ValidationError({"plan": _("A measure stays with its plan.")})
         serializer.instance = services.measure_update(
@@ -225,12 +225,12 @@ class ResourceViewSet(ServiceModelViewSet):
         return selectors.resource_list(user=self.request.user, action=self.scope_action)
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         plan = data.pop("plan")
         serializer.instance = services.resource_create(actor=self.request.user, plan=plan, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         if "plan" in data and data.pop("plan") != serializer.instance.plan:
             raise ValidationError({"plan": _("A resource stays with its plan.")})
         serializer.instance = services.resource_update(

@@ -49,12 +49,12 @@ class LedgerViewSet(ServiceModelViewSet):
         return type(self).selector(user=self.request.user, action=self.scope_action).select_related(None)
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         account = data.pop("account")
         serializer.instance = type(self).create_service(actor=self.request.user, account=account, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         data.pop("account", None)
         serializer.instance = type(self).update_service(
             **{self.record: serializer.instance}, actor=self.request.user, data=data, expected_version=version
@@ -133,11 +133,11 @@ class TieringModelViewSet(ServiceModelViewSet):
         return TieringModel.objects.restrict(self.request.user, self.scope_action)
 
     def perform_create(self, serializer):
-        data, _version = self.split_version(serializer.validated_data)
+        data, _version = self.split_version(serializer)
         serializer.instance = services.tiering_model_create(actor=self.request.user, data=data)
 
     def perform_update(self, serializer):
-        data, version = self.split_version(serializer.validated_data)
+        data, version = self.split_version(serializer)
         serializer.instance = services.tiering_model_update(
             model=serializer.instance, actor=self.request.user, data=data, expected_version=version
         )
