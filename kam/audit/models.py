@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from kam.core.models import RestrictedQuerySet
@@ -38,6 +38,9 @@ class ObjectChange(models.Model):
     )  # covered by audit_object_idx
     object_id = models.CharField(_("record id"), max_length=150)  # knox token ids are 128-char digests
     object_repr = models.CharField(_("record"), max_length=300)
+    #: {language code: the record's name} when its name differs by language (a kind, a stage, an
+    #: English name beside the Chinese one); None when it reads the same in every language.
+    object_reprs = models.JSONField(_("record in each language"), null=True, blank=True)
     account_id = models.BigIntegerField(_("account id"), null=True, blank=True, db_index=True)
     action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
     actor = models.ForeignKey(
@@ -73,6 +76,13 @@ class ObjectChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit entries cannot be deleted.")
+
+    @property
+    def title(self) -> str:
+        """The record's name in the reader's language, as it was when the change was made."""
+        if self.object_reprs:
+            return self.object_reprs.get(get_language(), self.object_repr)
+        return self.object_repr
 
     @property
     def actor_label(self) -> str:

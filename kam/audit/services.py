@@ -4,9 +4,10 @@ import functools
 import json
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kam.audit.models import SYSTEM_ACTOR, AuditAction, ObjectChange
 from kam.core import bulk
@@ -68,6 +69,25 @@ def _account_id(instance: models.Model):
     return getattr(instance, "audit_account_id", None)
 
 
+def record_names(instances: Sequence[models.Model]) -> list[tuple[str, dict | None]]:
+    """Each record's name as the writer reads it, and its names by language where they differ.
+
+    A name may hold a translated label (an entry's kind, a stage) or pick the English name of a
+    bilingual record: the history then shows each reader the name in their own language.
+    """
+    by_language = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            by_language[code] = [str(instance)[:300] for instance in instances]
+    current = translation.get_language()
+    names = []
+    for position, instance in enumerate(instances):
+        each = {code: listed[position] for code, listed in by_language.items()}
+        shown = each[current] if current in each else str(instance)[:300]
+        names.append((shown, each if len(set(each.values())) > 1 else None))
+    return names
+
+
 def _actor_fields(actor) -> dict:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_repr": SYSTEM_ACTOR}
@@ -78,10 +98,12 @@ def _entry(*, instance, actor, action, before, after, request_id) -> ObjectChang
     changed = sorted(
         k for k in set(before or {}) | set(after or {}) if (before or {}).get(k) != (after or {}).get(k)
     )
+    [(name, names)] = record_names([instance])
     return ObjectChange(
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),
-        object_repr=str(instance)[:300],
+        object_repr=name,
+        object_reprs=names,
         account_id=_account_id(instance),
         action=action,
         before=before,
@@ -158,7 +180,9 @@ def audit_bulk(
     actor_id, actor_repr = (actor.pk, actor.get_username()) if signed_in else (None, SYSTEM_ACTOR)
     now, request_id, dumps = timezone.now(), current_request_id(), json.dumps
     rows = []
-    for instance, before, after in zip(instances, befores, afters, strict=True):
+    for instance, before, after, (name, names) in zip(
+        instances, befores, afters, record_names(instances), strict=True
+    ):
         if action == AuditAction.UPDATE and before == after:
             continue
         old, new = before or {}, after or {}
@@ -167,7 +191,8 @@ def audit_bulk(
         else:  # a creation: what it set
             changed = sorted(k for k, value in new.items() if value is not None)
         rows.append([
-            content_type_id, str(instance.pk), str(instance)[:300],
+            content_type_id, str(instance.pk), name,
+            None if names is None else dumps(names, ensure_ascii=False),
             instance.pk if is_account else getattr(instance, "account_id", None),
             action, actor_id, actor_repr, now, request_id,
             None if before is None else dumps(before, ensure_ascii=False),
@@ -181,6 +206,7 @@ def audit_bulk(
 
 #: The ObjectChange columns audit_bulk fills, in the order of its rows.
 BULK_COLUMNS = [
-    "content_type_id", "object_id", "object_repr", "account_id", "action", "actor_id", "actor_repr",
+    "content_type_id", "object_id", "object_repr", "object_reprs", "account_id", "action", "actor_id",
+    "actor_repr",
     "timestamp", "request_id", "before", "after", "changed_fields",
 ]  # fmt: skip

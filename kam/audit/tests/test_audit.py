@@ -196,3 +196,36 @@ def test_admin_site_edits_of_people_and_teams_are_audited(client, world):
         ("update", "East China", ["kind", "name"]),
     ]
     assert {c.actor_id for c in changes} == {world.admin.pk}
+
+
+def test_each_reader_sees_the_record_named_in_their_own_language(client, world):
+    """A Chinese writer's contact-log entry reads "… · Visit · …" to an English reader, and the reverse."""
+    import datetime
+
+    from django.utils import translation
+
+    from kam.accounts.services import interaction_create
+    from kam.imports.services import import_file
+
+    since = _last_id()
+    with translation.override("zh-hans"):
+        entry = interaction_create(
+            actor=world.owner,
+            account=world.account,
+            data={"kind": "visit", "occurred_on": datetime.date(2026, 11, 20), "content": "x"},
+        )
+    with translation.override("en"):
+        import_file(kind="accounts", actor=world.owner, file_name="a.csv", data=b"code,name\nN1,Nord\n")
+    logged, imported = _new_changes(since)
+    assert (logged.object_repr, logged.object_reprs) == (
+        "2026-11-20 · 拜访 · SPD Bank",
+        {"en": "2026-11-20 · Visit · SPD Bank", "zh-hans": "2026-11-20 · 拜访 · SPD Bank"},
+    )
+    assert (imported.object_repr, imported.object_reprs) == ("Nord", None)  # the same in every language
+
+    client.force_login(world.owner)
+    url = reverse("accounts:detail", args=[world.account.pk])
+    for language, expected in logged.object_reprs.items():
+        page = client.get(url, headers={"accept-language": language}).content.decode()
+        assert f"· {expected}</td>" in page
+    assert entry.pk == int(logged.object_id)
