@@ -110,7 +110,7 @@ def _totals_from_summary(*, split: summary.ScopeSplit, process: SalesProcess, na
     if split.remainder is not None:
         remainder = split.remainder.filter(process=process, status__in=narrowing.statuses)
         if narrowing.owners is not None:
-            remainder = remainder.filter(owner_id__in=narrowing.owners)
+            remainder = remainder.filter(owner_id__any=narrowing.owners)
         if narrowing.months:
             remainder = remainder.filter(narrowing.months.opportunity_q())
         for stage_id, status, currency, count, amount in _grouped_by_stage(remainder):
@@ -228,7 +228,7 @@ def few_visible_accounts(user, split: summary.ScopeSplit | None = None) -> list[
     split = split if split is not None else summary.scope_split(user)
     if split.account_owners is None:
         return None
-    owned = Account.objects.filter(owner_id__in=split.account_owners).order_by().values_list("pk", flat=True)
+    owned = Account.objects.filter(owner_id__any=split.account_owners).order_by().values_list("pk", flat=True)
     ids = set(owned[: FEW_ACCOUNTS + 1])
     if len(ids) > FEW_ACCOUNTS:
         return None

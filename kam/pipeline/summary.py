@@ -359,7 +359,7 @@ def scope_split(user) -> ScopeSplit:
         return ScopeSplit(None, None)
     reach = sorted(team_user_ids(user)) if user.role == Role.MANAGER else [user.pk]
     on_team = AccountTeamMember.objects.filter(user_id=user.pk).values("account_id")
-    remainder = Opportunity.objects.filter(account_id__in=on_team).exclude(account__owner_id__in=reach)
+    remainder = Opportunity.objects.filter(account_id__in=on_team).exclude(account__owner_id__any=reach)
     return ScopeSplit(reach, remainder)
 
 
@@ -376,9 +376,9 @@ def summary_rows(
 
     rows = ForecastSummary.objects.filter(process=process)
     if split.account_owners is not None:
-        rows = rows.filter(account_owner_id__in=split.account_owners)
+        rows = rows.filter(account_owner_id__any=split.account_owners)
     if owners is not None:
-        rows = rows.filter(owner_id__in=list(owners))
+        rows = rows.filter(owner_id__any=list(owners))
     if statuses is not None:
         rows = rows.filter(status__in=list(statuses))
     if months:

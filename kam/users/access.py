@@ -54,7 +54,7 @@ def account_scope(user, action: str, prefix: str = "") -> Q:
     owned = Q(**{f"{prefix}owner_id": user.pk})
     if user.role == Role.MANAGER:
         reach = sorted(team_user_ids(user))
-        owned = Q(**{f"{prefix}owner_id__in": reach})
+        owned = Q(**{f"{prefix}owner_id__any": reach})  # one array parameter, however large the team
         if not prefix and connection.vendor == "sqlite" and len(reach) >= SQLITE_SCAN_OWNERS:
             owned = Q(In(ExpressionWrapper(F("owner_id") + 0, output_field=IntegerField()), reach))
     if action == DELETE:

@@ -22,3 +22,21 @@ def test_any_selects_what_in_selects_on_fields_and_foreign_keys(world):
         == Contact.objects.filter(account_id__in=[spd.pk]).count()
         == 1
     )
+
+
+def test_a_managers_scope_sends_the_teams_owners_as_one_parameter(world):
+    """A manager's reach can be hundreds of people: as one array the query's text stays the same whatever the
+    team's size, so psycopg keeps its parsed form (it parses afresh any query with over 50 parameters)."""
+    from kam.accounts.tests.factories import UserFactory
+    from kam.pipeline.models import Opportunity
+
+    for number in range(60):
+        UserFactory(username=f"east{number}", role="member", team=world.east)
+    everyone = list(Account.objects.all())
+    with CaptureQueriesContext(connection) as queries:
+        assert list(Account.objects.restrict(world.manager)) == everyone
+        assert list(Opportunity.objects.restrict(world.manager)) == []
+    scoped = [query["sql"] for query in queries if '"owner_id"' in query["sql"]]
+    assert len(scoped) == 2
+    if connection.vendor == "postgresql":
+        assert ['"owner_id" = ANY(' in sql and '"owner_id" IN (' not in sql for sql in scoped] == [True, True]
