@@ -233,7 +233,7 @@ def _tally(user, today: datetime.date) -> _Tally:
     )
     visible = set(
         account_selectors.account_list(user=user)
-        .filter(pk__in={row[0] for row in grouped})
+        .filter(pk__any={row[0] for row in grouped})
         .order_by()
         .values_list("pk", flat=True)
     )

@@ -33,7 +33,7 @@ def activity_funnel(*, user, since: datetime.date, until: datetime.date, owners=
         status=OpportunityStatus.WON, closed_on__gte=since, closed_on__lte=until
     )
     if owners is not None:
-        entries, won = entries.filter(owner_id__in=owners), won.filter(owner_id__in=owners)
+        entries, won = entries.filter(owner_id__any=owners), won.filter(owner_id__any=owners)
     counts = dict(entries.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     steps = funnel.activity_funnel(counts, funnel_benchmark())
     return {"steps": steps, "leak": funnel.leakiest_step(steps), "won": won.count()}
@@ -46,7 +46,7 @@ def stage_funnel(*, user, process: SalesProcess, since: datetime.date, owners=No
         process=process, created_at__date__gte=since
     )
     if owners is not None:
-        opportunities = opportunities.filter(owner_id__in=owners)
+        opportunities = opportunities.filter(owner_id__any=owners)
     rows = (
         opportunities.order_by().values("pk", "status").annotate(reached=Max("transitions__to_stage__order"))
     )
@@ -106,7 +106,7 @@ class _ForecastRows:
 def _from_opportunities(rows: _ForecastRows, opportunities, *, owners, months) -> None:
     """Aggregate `opportunities` (restricted, of one process) into `rows`, from the table itself."""
     if owners is not None:
-        opportunities = opportunities.filter(owner_id__in=owners)
+        opportunities = opportunities.filter(owner_id__any=owners)
     open_deals = opportunities.filter(status=OpportunityStatus.OPEN)
     if months:
         open_deals = open_deals.filter(months.opportunity_q())
@@ -223,9 +223,12 @@ def pipeline_forecast(
     )
     by_month = forecast.weighted_pipeline(deals, by=["month"])
     by_owner = forecast.weighted_pipeline(owner_deals, by=["owner"])
-    people = User.objects.only("id", "username", "full_name", "first_name", "last_name").in_bulk(
-        [owner_id for (owner_id,) in by_owner]
-    )
+    people = {
+        person.pk: person
+        for person in User.objects.only("id", "username", "full_name", "first_name", "last_name").filter(
+            pk__any=[owner_id for (owner_id,) in by_owner]
+        )
+    }
     return {
         "views": forecast.forecast_views(deals),
         "months": sorted(
@@ -259,7 +262,7 @@ def sales_status(*, user, dimension: str = "industry", owners=None, today: datet
         status__in=[OpportunityStatus.OPEN, OpportunityStatus.WON]
     )
     if owners is not None:
-        deals = deals.filter(account__owner_id__in=owners)
+        deals = deals.filter(account__owner_id__any=owners)
     by_account: dict[int, list] = {}
     products: dict[int, str] = {}
     for account_id, probability, status, closed_on, product_lines in deals.values_list(
@@ -275,7 +278,7 @@ def sales_status(*, user, dimension: str = "industry", owners=None, today: datet
     }
     table: dict[str, dict[str, int]] = {}
     totals = dict.fromkeys(customer_status.STATUSES, 0)
-    for account in Account.objects.filter(pk__in=list(by_account)).select_related("industry"):
+    for account in Account.objects.filter(pk__any=list(by_account)).select_related("industry"):
         status = customer_status.customer_status(by_account[account.pk], today=today)
         if status is None:
             continue
@@ -344,7 +347,7 @@ def forecast_backtest(
             .exclude(closed_on__lt=start)
         )
         if owners is not None:
-            deals = deals.filter(owner_id__in=owners)
+            deals = deals.filter(owner_id__any=owners)
         amounts = {
             pk: converter.convert(amount, currency)
             for pk, amount, currency in deals.values_list("pk", "amount", "currency")
