@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from kam.accounts.money import Converter
@@ -251,11 +251,13 @@ STATUS_DIMENSIONS = ["industry", "ownership", "relationship_quality", "lead_sour
 
 
 def sales_status(*, user, dimension: str = "industry", owners=None, today: datetime.date | None = None):
-    """Customers by current sales status (M3.8), broken down by one of STATUS_DIMENSIONS."""
-    from django.utils import timezone
+    """Customers by current sales status (M3.8), broken down by one of STATUS_DIMENSIONS.
 
-    from kam.accounts.choices import LeadSource, Ownership, RelationshipQuality
-    from kam.accounts.models import Account
+    The database groups the deals by customer — its latest win, its most advanced open deal, its first
+    product line in alphabetical order, the dimension's value — and `status.customer_status` (pure) places
+    each customer from those: one row per customer reaches Python, not one per deal.
+    """
+    from django.utils import timezone
 
     today = today or timezone.localdate()
     deals = Opportunity.objects.restrict(user, "view").filter(
@@ -263,33 +265,33 @@ def sales_status(*, user, dimension: str = "industry", owners=None, today: datet
     )
     if owners is not None:
         deals = deals.filter(account__owner_id__any=owners)
-    by_account: dict[int, list] = {}
-    products: dict[int, str] = {}
-    for account_id, probability, status, closed_on, product_lines in deals.values_list(
-        "account_id", "stage__probability", "status", "closed_on", "product_lines"
-    ):
-        by_account.setdefault(account_id, []).append(customer_status.Deal(probability, status, closed_on))
-        if product_lines and account_id not in products:
-            products[account_id] = product_lines.split(",")[0].strip()
-    labels = {
-        "ownership": dict(Ownership.choices),
-        "lead_source": dict(LeadSource.choices),
-        "relationship_quality": dict(RelationshipQuality.choices),
-    }
+    if dimension == "product":
+        source = Min("product_lines", filter=~Q(product_lines=""))
+    else:
+        source = F("account__industry_id" if dimension == "industry" else f"account__{dimension}")
+    customers = (
+        deals.order_by()
+        .values("account_id")
+        .annotate(
+            value=source,
+            last_won=Max("closed_on", filter=Q(status=OpportunityStatus.WON)),
+            best_open=Max("stage__probability", filter=Q(status=OpportunityStatus.OPEN)),
+        )
+        .values_list("value", "last_won", "best_open")
+    )
+    label = _status_label(dimension)
     table: dict[str, dict[str, int]] = {}
     totals = dict.fromkeys(customer_status.STATUSES, 0)
-    for account in Account.objects.filter(pk__any=list(by_account)).select_related("industry"):
-        status = customer_status.customer_status(by_account[account.pk], today=today)
+    for value, last_won, best_open in customers:
+        standing = []  # the two deals that decide: the most advanced open one, the latest win
+        if best_open is not None:
+            standing.append(customer_status.Deal(best_open, OpportunityStatus.OPEN))
+        if last_won is not None:
+            standing.append(customer_status.Deal(Decimal(100), OpportunityStatus.WON, last_won))
+        status = customer_status.customer_status(standing, today=today)
         if status is None:
             continue
-        if dimension == "industry":
-            value = str(account.industry) if account.industry else ""
-        elif dimension == "product":
-            value = products.get(account.pk, "")
-        else:
-            raw = getattr(account, dimension)
-            value = str(labels[dimension].get(raw, raw))
-        row = table.setdefault(value, dict.fromkeys(customer_status.STATUSES, 0))
+        row = table.setdefault(label(value), dict.fromkeys(customer_status.STATUSES, 0))
         row[status] += 1
         totals[status] += 1
     return {
@@ -297,6 +299,25 @@ def sales_status(*, user, dimension: str = "industry", owners=None, today: datet
         "totals": totals,
         "customers": sum(totals.values()),
     }
+
+
+def _status_label(dimension: str):
+    """How a customer's grouped value reads in the sales-status table: the industry's name, a choice's
+    label, the first of the product lines."""
+    from kam.accounts.choices import LeadSource, Ownership, RelationshipQuality
+    from kam.accounts.models import Industry
+
+    if dimension == "industry":
+        names = {industry.pk: str(industry) for industry in Industry.objects.all()}
+        return lambda value: names.get(value, "")
+    if dimension == "product":
+        return lambda value: (value or "").split(",")[0].strip()
+    choices = {
+        "ownership": dict(Ownership.choices),
+        "lead_source": dict(LeadSource.choices),
+        "relationship_quality": dict(RelationshipQuality.choices),
+    }[dimension]
+    return lambda value: str(choices.get(value, value))
 
 
 def _quarter_start(day: datetime.date) -> datetime.date:
