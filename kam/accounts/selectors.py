@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -17,6 +18,20 @@ def account_list(*, user, action: str = "view") -> QuerySet[Account]:
 def account_get(*, user, pk, action: str = "view") -> Account:
     """The account if `user` may `action` it, else 404 (never reveal that it exists)."""
     return get_object_or_404(account_list(user=user, action=action), pk=pk)
+
+
+def account_delete_blockers(*, account: Account) -> list[str]:
+    """What keeps `account` from being deleted — "2 opportunities", "118 transactions" — each a kind of
+    record that refers to it and is protected from a cascade (deals, the ledger, plans …)."""
+    blockers = []
+    for relation in Account._meta.related_objects:
+        if relation.on_delete not in (models.PROTECT, models.RESTRICT):
+            continue
+        count = relation.related_model._base_manager.filter(**{relation.field.name: account}).count()
+        if count:
+            meta = relation.related_model._meta
+            blockers.append(f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}")
+    return blockers
 
 
 def account_search(*, user, query: str, limit: int = 8) -> QuerySet[Account]:

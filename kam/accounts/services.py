@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from kam.accounts import selectors
 from kam.accounts.choices import Currency
 from kam.accounts.models import Account, AccountTeamMember, Contact, ExchangeRate, Industry, Interaction
 from kam.core.exceptions import StaleEditError
@@ -92,8 +93,20 @@ def account_update(*, account: Account, actor, data: dict, expected_version: int
 
 @transaction.atomic
 def account_delete(*, account: Account, actor) -> None:
-    """Delete an account with its contacts and contact log; each deleted record is audited."""
+    """Delete an account with its contacts and contact log; each deleted record is audited.
+
+    Refused, with nothing deleted, while records the company keeps refer to it (its deals, its ledger …).
+    """
     ensure_can_write(actor)
+    blockers = selectors.account_delete_blockers(account=account)
+    if blockers:
+        raise ValidationError(
+            _(
+                "This account cannot be deleted while these records refer to it: %(records)s. "
+                "Set its status to Closed to keep it out of the way."
+            )
+            % {"records": "; ".join(blockers)}
+        )
     for interaction in account.interactions.all():
         delete_instance(instance=interaction, actor=actor)
     for contact in account.contacts.all():

@@ -127,10 +127,15 @@ def account_edit(request, pk):
 def account_delete(request, pk):
     account = selectors.account_get(user=request.user, pk=pk, action="delete")
     if request.method == "POST":
-        services.account_delete(account=account, actor=request.user)
+        try:
+            services.account_delete(account=account, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("accounts:delete", pk=account.pk)
         messages.success(request, _("Account “%(name)s” deleted.") % {"name": account.name})
         return redirect("accounts:list")
-    return render(request, "accounts/account_confirm_delete.html", {"account": account})
+    blockers = selectors.account_delete_blockers(account=account)
+    return render(request, "accounts/account_confirm_delete.html", {"account": account, "blockers": blockers})
 
 
 @login_required
@@ -357,7 +362,8 @@ def next_step_toggle(request, pk):
     done = request.POST.get("done", "1") == "1"
     services.interaction_complete_next_step(interaction=interaction, actor=request.user, done=done)
     if request.htmx:
-        return render(request, "accounts/partials/_next_step_row.html", {"step": interaction})
+        row = {"step": interaction, "can_change": True}
+        return render(request, "accounts/partials/_next_step_row.html", row)
     return redirect(request.POST.get("next") or "accounts:next_steps")
 
 
@@ -366,7 +372,8 @@ def next_step_toggle(request, pk):
 def next_steps(request):
     show_done = request.GET.get("done") == "1"
     steps = selectors.my_next_steps(user=request.user, include_done=show_done)
-    return render(request, "accounts/next_steps.html", {"steps": steps[:200], "show_done": show_done})
+    context = {"steps": steps[:200], "show_done": show_done, "can_change": request.user.can_write}
+    return render(request, "accounts/next_steps.html", context)
 
 
 @login_required

@@ -115,10 +115,13 @@ class ProgressReportForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class InfluencerForm(BootstrapFormMixin, forms.Form):
+    """A key influencer of the report; a row left blank (no attitude chosen either) is no one."""
+
     department = forms.CharField(label=_("Department"), required=False, max_length=100)
     name = forms.CharField(label=_("Name"), max_length=100)
     title = forms.CharField(label=_("Title"), required=False, max_length=100)
-    attitude = forms.ChoiceField(label=_("Attitude now"), choices=Attitude.choices)
+    attitude = forms.ChoiceField(label=_("Attitude now"), choices=[("", "—"), *Attitude.choices])
+
 
 
 InfluencerFormSet = forms.formset_factory(InfluencerForm, extra=3, max_num=20, validate_max=True)

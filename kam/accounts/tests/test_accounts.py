@@ -375,3 +375,49 @@ def test_an_api_update_names_people_of_the_entrys_own_account_and_keeps_deactiva
     )
     assert kept.status_code == 200 and kept.json()["our_people"] == [world.teammate.pk]
     assert Interaction.objects.get(pk=entry["id"]).content == "y"
+
+
+def test_an_account_with_deals_is_not_deleted_and_the_page_says_why(client, world):
+    from kam.buyingcenter.tests.factories import make_opportunity
+
+    make_opportunity(account=world.account, actor=world.owner, name="Call centre")
+    ContactFactory(account=world.account, name="Li")
+    audit_entries = ObjectChange.objects.count()
+    client.force_login(world.owner)
+    url = reverse("accounts:delete", args=[world.account.pk])
+
+    page = client.get(url)
+    assert page.context["blockers"] == ["1 opportunity"]
+    assert b'data-testid="delete-blockers"' in page.content and b"btn-danger" not in page.content
+
+    refused = client.post(url, follow=True)
+    assert [str(m) for m in refused.context["messages"]] == [
+        "This account cannot be deleted while these records refer to it: 1 opportunity. "
+        "Set its status to Closed to keep it out of the way."
+    ]
+    api = APIClient()
+    api.force_authenticate(world.owner)
+    answer = api.delete(f"/api/accounts/{world.account.pk}/")
+    assert answer.status_code == 400 and list(answer.json()) == ["non_field_errors"]
+    assert Account.objects.filter(pk=world.account.pk).exists()
+    assert world.account.contacts.count() == 1
+    assert ObjectChange.objects.count() == audit_entries
+
+
+def test_only_people_who_may_change_the_account_are_offered_to_tick_a_next_step_off(client, world):
+    step = services.interaction_create(
+        actor=world.owner,
+        account=world.account,
+        data={
+            "kind": "visit",
+            "occurred_on": datetime.date(2026, 11, 20),
+            "content": "Met",
+            "next_step": "Send the offer",
+        },
+    )
+    toggle = reverse("accounts:next_step_toggle", args=[step.pk]).encode()
+    for person, offered in [(world.owner, True), (world.auditor, False)]:
+        client.force_login(person)
+        page = client.get(reverse("accounts:detail", args=[world.account.pk])).content
+        assert b"Send the offer" in page
+        assert (toggle in page) is offered

@@ -276,6 +276,27 @@ def test_progress_report_shows_attitude_arrows(client, world, opportunity):
     ] == [("郑师超", "C", "↑", "B"), ("林智勇", "B", "↑", "B+"), ("黄艾香", "D", "↑", "C")]
 
 
+def test_a_report_names_as_many_influencers_as_the_writer_fills_in(client, world, opportunity):
+    """Rows left blank are no one; a named person needs an attitude (it is not assumed to be A+)."""
+    from kam.pipeline.models import ProgressReport
+
+    client.force_login(world.owner)
+    url = reverse("pipeline:report_create", args=[opportunity.pk])
+    blank_rows = {f"people-{i}-{field}": "" for i in range(3) for field in ("department", "name", "title")}
+    base = {"report_date": "2026-11-20", "goal": "g", "progress": "1", "people-TOTAL_FORMS": "3",
+            "people-INITIAL_FORMS": "0", **blank_rows}  # fmt: skip
+
+    unnamed_attitude = client.post(url, {**base, "people-0-name": "郑师超", "people-0-attitude": ""})
+    assert unnamed_attitude.status_code == 200
+    assert unnamed_attitude.context["people"].errors[0] == {"attitude": ["This field is required."]}
+    assert not ProgressReport.objects.exists()
+
+    saved = client.post(url, {**base, "people-0-name": "郑师超", "people-0-attitude": "B"})
+    assert saved.status_code == 302
+    report = ProgressReport.objects.get()
+    assert [(i.name, i.attitude) for i in report.influencers.all()] == [("郑师超", "B")]
+
+
 def test_handover_moves_open_opportunities(world, opportunity):
     preview = {line.key: line.count for line in handover_preview(from_user=world.owner)}
     assert preview["opportunities"] == 1
