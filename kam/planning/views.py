@@ -552,6 +552,8 @@ def measure_delete(request, pk):
         services.measure_delete(measure=measure, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Measure “%(name)s” removed.") % {"name": measure})
     return redirect(measure.plan)
 
 
@@ -582,4 +584,6 @@ def resource_delete(request, pk):
         services.resource_delete(resource=resource, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Resource “%(name)s” removed.") % {"name": resource})
     return redirect(resource.plan)

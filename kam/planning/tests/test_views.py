@@ -378,3 +378,16 @@ def test_the_plan_list_flags_an_overdue_review(client, world, plan):
     rows = client.get(reverse("planning:plan_list")).content.decode().split("<tr>")[2:]
     overdue = {row.split("</a>")[0].rsplit(">", 1)[1]: 'data-testid="review-overdue"' in row for row in rows}
     assert overdue == {"SPD Bank": True, other.account.name: False}
+
+
+def test_removing_a_measure_asks_first_and_says_what_was_removed(client, world, plan):
+    measure = plan.measures.get(title="语音业务 Voice")
+    others = plan.measures.count() - 1
+    client.force_login(world.owner)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "return confirm('Remove this measure from the roadmap?')" in page
+
+    answer = client.post(reverse("planning:measure_delete", args=[measure.pk]), follow=True)
+
+    assert [str(m) for m in answer.context["messages"]] == ["Measure “语音业务 Voice” removed."]
+    assert list(plan.measures.filter(pk=measure.pk)) == [] and plan.measures.count() == others
