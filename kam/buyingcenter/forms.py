@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kam.accounts.choices import Currency
 from kam.buyingcenter import value
@@ -300,7 +301,7 @@ class ValueCalculatorForm(BootstrapFormMixin, forms.Form):
         help_text=_("Per that amount, e.g. 9 (L per 100 km). Optional."),
     )
     improvement = forms.DecimalField(
-        label=_("Saving"),
+        label=pgettext_lazy("amount saved", "Saving"),
         min_value=0,
         max_digits=14,
         decimal_places=3,

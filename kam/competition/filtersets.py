@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.filtersets import BootstrapFilterSet, industry_choices
@@ -16,7 +17,11 @@ class CompetitorFilterSet(BootstrapFilterSet):
     )
     origin = django_filters.ChoiceFilter(choices=Origin.choices, label=_("Origin"))
     is_active = django_filters.TypedChoiceFilter(
-        choices=[("1", _("yes")), ("0", _("no"))],
+        choices=[
+            ("", format_lazy("{label}: {all}", label=_("Still competing"), all=_("all"))),
+            ("1", _("still competing")),
+            ("0", _("no longer competing")),
+        ],
         coerce=lambda value: value == "1",
         label=_("Still competing"),
     )

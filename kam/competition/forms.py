@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kam.competition.choices import SCORE_MAX, SCORE_MIN, TEMPLATES, Rating
 from kam.competition.evaluation import format_weight
@@ -92,7 +93,7 @@ class MatrixCreateForm(BootstrapFormMixin, forms.Form):
     """A new competitiveness matrix (M2.2): what it covers, the competitors and the product lines."""
 
     title = forms.CharField(
-        label=_("Title"),
+        label=pgettext_lazy("document", "Title"),
         max_length=200,
         help_text=_("What it covers, e.g. “Fujian province, communication products”."),
     )

@@ -91,7 +91,8 @@ def _tabs(account) -> list[dict]:
 @login_required
 @require_GET
 def ledger(request, kind):
-    """One kind of ledger record over every account the user may see, newest first."""
+    """One kind of ledger record over every account the user may see, the latest recorded first (an index
+    on the date over millions of rows would slow every import; an account's ledger sorts by date)."""
     spec = KINDS[kind]
     filterset = FILTERSETS[kind](request.GET, queryset=spec["list"](user=request.user), request=request)
     page = keyset_page(request, filterset.qs, orderings=NEWEST, default="-id")
