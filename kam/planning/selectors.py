@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, OuterRef, Sum, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Sum, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -240,7 +240,7 @@ def industry_results(
         .exclude(account__industry=None)
         .order_by()
         .values("account__industry_id")
-        .annotate(cents=Sum("sales"))
+        .annotate(cents=Sum(F("sales") - F("returned")))  # revenue as tiering counts it: sales − returns
     )
     for row in months:
         results[row["account__industry_id"]].revenue = Decimal(row["cents"] or 0) / 100
