@@ -138,6 +138,10 @@ def account_delete(request, pk):
     return render(request, "accounts/account_confirm_delete.html", {"account": account, "blockers": blockers})
 
 
+#: Changes shown on the account page; the audit log, filtered to the account, has all of them.
+HISTORY_LIMIT = 50
+
+
 @login_required
 @require_GET
 def account_detail(request, pk):
@@ -153,7 +157,8 @@ def account_detail(request, pk):
         "open_next_steps": interactions.filter(next_step_done=False)
         .exclude(next_step="")
         .order_by("next_step_due"),
-        "history": history_for_account(account=account, limit=50),
+        "history": history_for_account(account=account, limit=HISTORY_LIMIT),
+        "history_limit": HISTORY_LIMIT,
         "subsidiaries": selectors.account_list(user=user).filter(parent=account)[:20],
         "team_form": AccountTeamMemberForm(user=user),
         "panels": panels_for(user=user, account=account),

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kam.api.pagination import keyset_page
+from kam.audit.filtersets import AuditFilterSet
 from kam.audit.models import ObjectChange
 
 
@@ -11,9 +12,8 @@ from kam.audit.models import ObjectChange
 def audit_list(request):
     """The audit log, filtered to what the user may see (all for admins and auditors)."""
     changes = ObjectChange.objects.restrict(request.user, "view").select_related("content_type")
-    if request.GET.get("request_id"):
-        changes = changes.filter(request_id=request.GET["request_id"])
+    filterset = AuditFilterSet(request.GET, queryset=changes, request=request)
     page = keyset_page(
-        request, changes, orderings={"-timestamp": ("-timestamp", "-id")}, default="-timestamp"
+        request, filterset.qs, orderings={"-timestamp": ("-timestamp", "-id")}, default="-timestamp"
     )
-    return render(request, "audit/audit_list.html", {"page": page})
+    return render(request, "audit/audit_list.html", {"page": page, "filter": filterset})

@@ -1,5 +1,6 @@
 """Every write path leaves exactly the expected ObjectChange, and nobody can alter the log."""
 
+import datetime
 import io
 
 import pytest
@@ -200,8 +201,6 @@ def test_admin_site_edits_of_people_and_teams_are_audited(client, world):
 
 def test_each_reader_sees_the_record_named_in_their_own_language(client, world):
     """A Chinese writer's contact-log entry reads "… · Visit · …" to an English reader, and the reverse."""
-    import datetime
-
     from django.utils import translation
 
     from kam.accounts.services import interaction_create
@@ -229,3 +228,47 @@ def test_each_reader_sees_the_record_named_in_their_own_language(client, world):
         page = client.get(url, headers={"accept-language": language}).content.decode()
         assert f"· {expected}</td>" in page
     assert entry.pk == int(logged.object_id)
+
+
+def test_the_audit_log_filters_by_person_record_type_action_account_and_day(client, world):
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from kam.accounts.services import account_update, contact_create
+
+    contact_create(actor=world.owner, account=world.account, data={"name": "郑师超"})
+    account_update(account=world.account, actor=world.owner, data={"region": "上海"})
+    contact_create(actor=world.outsider, account=world.other_account, data={"name": "Wu"})
+    client.force_login(world.auditor)
+    url = reverse("audit:list")
+
+    def shown(**query):
+        page = client.get(url, query).context["page"]
+        return sorted((c.actor_repr, c.action, c.content_type.model, c.title) for c in page.rows)
+
+    contact = ContentType.objects.get_for_model(Contact).pk
+    assert shown(actor=world.owner.pk) == [
+        ("owner", "create", "contact", "郑师超"),
+        ("owner", "update", "account", "SPD Bank"),
+    ]
+    assert shown(content_type=contact) == [
+        ("outsider", "create", "contact", "Wu"),
+        ("owner", "create", "contact", "郑师超"),
+    ]
+    assert shown(action="update") == [("owner", "update", "account", "SPD Bank")]
+    assert shown(account=world.other_account.pk) == [("outsider", "create", "contact", "Wu")]
+    today = timezone.localdate()
+    assert len(shown(since=today, until=today)) == 3
+    assert shown(until=today - datetime.timedelta(days=1)) == []
+
+
+def test_the_account_page_links_to_the_rest_of_its_history(client, world):
+    from kam.accounts.services import account_update
+
+    for number in range(50):
+        account_update(account=world.account, actor=world.owner, data={"region": f"R{number}"})
+    client.force_login(world.owner)
+    page = client.get(reverse("accounts:detail", args=[world.account.pk])).content.decode()
+    assert f'href="/audit/?account={world.account.pk}" data-testid="history-more"' in page
+    other = client.get(reverse("accounts:detail", args=[world.other_account.pk]))
+    assert other.status_code == 404
