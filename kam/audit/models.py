@@ -86,5 +86,8 @@ class ObjectChange(models.Model):
 
     @property
     def actor_label(self) -> str:
-        """Who, in the reader's language: writes without a signed-in person are the system's."""
-        return self.actor_repr if self.actor_id or self.actor_repr != SYSTEM_ACTOR else gettext("System")
+        """Who, as people are named elsewhere (callers load `actor` with the entry); writes without a
+        signed-in person are the system's, in the reader's language."""
+        if self.actor_id:
+            return str(self.actor)
+        return self.actor_repr if self.actor_repr != SYSTEM_ACTOR else gettext("System")

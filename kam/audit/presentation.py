@@ -8,13 +8,14 @@ Related records are named in one query per related model and only when the reade
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import localize
+from django.utils.formats import number_format
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
@@ -97,8 +98,10 @@ def _display(field: models.Field | None, value, related: _RelatedNames) -> str:
         text = str(dict(field.flatchoices).get(value, value))
     elif isinstance(value, bool):
         text = _("yes") if value else _("no")
+    elif isinstance(field, models.DecimalField) and _is_number(value):
+        text = number_format(Decimal(value), field.decimal_places, use_l10n=True, force_grouping=True)
     elif isinstance(value, int | float):
-        text = localize(value)
+        text = number_format(value, use_l10n=True, force_grouping=True)
     elif isinstance(field, models.DateTimeField) and (moment := parse_datetime(str(value))) is not None:
         text = format_date(timezone.localtime(moment) if timezone.is_aware(moment) else moment, MOMENT_FORMAT)
     elif isinstance(value, list):
@@ -106,6 +109,13 @@ def _display(field: models.Field | None, value, related: _RelatedNames) -> str:
     else:
         text = str(value)
     return Truncator(text).chars(MAX_CHARS)
+
+
+def _is_number(value) -> bool:
+    try:
+        return Decimal(value).is_finite()
+    except (InvalidOperation, TypeError, ValueError):
+        return False
 
 
 def change_rows(changes, *, user) -> list[ChangeRow]:

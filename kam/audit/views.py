@@ -11,7 +11,7 @@ from kam.audit.models import ObjectChange
 @require_GET
 def audit_list(request):
     """The audit log, filtered to what the user may see (all for admins and auditors)."""
-    changes = ObjectChange.objects.restrict(request.user, "view").select_related("content_type")
+    changes = ObjectChange.objects.restrict(request.user, "view").select_related("content_type", "actor")
     filterset = AuditFilterSet(request.GET, queryset=changes, request=request)
     page = keyset_page(
         request, filterset.qs, orderings={"-timestamp": ("-timestamp", "-id")}, default="-timestamp"

@@ -501,7 +501,7 @@ def choice(choices: type[models.TextChoices], *, required: bool = False):
         try:
             return lookup[raw.casefold()]
         except KeyError:
-            allowed = ", ".join(choices.values)
+            allowed = ", ".join(str(label) for label in choices.labels)  # in the reader's language
             raise CellError(
                 _("“%(value)s” is not one of: %(allowed)s.") % {"value": raw, "allowed": allowed}
             ) from None

@@ -555,6 +555,7 @@ def status_page(request):
     context = {
         **filters,
         "dimension": dimension,
+        "dimension_label": DIMENSION_LABELS[dimension],
         "dimensions": DIMENSION_LABELS.items(),
         "statuses": statuses,
         "rows": rows,

@@ -69,3 +69,28 @@ def test_moments_show_in_local_time_and_lists_as_plain_text(settings):
     assert _display(moved_at, "2026-11-28T05:10:56.726405+00:00", related) == "2026-11-28 13:10"
     assert _display(moved_at, "not a moment", related) == "not a moment"
     assert _display(unmet, ["Budget confirmed", "需求已确认"], related) == "Budget confirmed; 需求已确认"
+
+
+def test_amounts_and_counts_read_as_they_do_elsewhere(world):
+    from decimal import Decimal
+
+    account_update(
+        account=world.account,
+        actor=world.owner,
+        data={"annual_revenue": Decimal(52_000_000), "registered_capital": Decimal("8000000.5")},
+    )
+    with translation.override("en"):
+        [row] = change_rows(_latest(world.account), user=world.owner)
+    assert sorted(row.fields, key=lambda f: f.label) == [
+        FieldChange("Annual revenue", "—", "52,000,000.00"),
+        FieldChange("Registered capital", "—", "8,000,000.50"),
+    ]
+
+
+def test_who_is_named_as_people_are_named_elsewhere(client, world):
+    world.owner.full_name = "张伟 Zhang Wei"
+    world.owner.save(update_fields=["full_name"])
+    account_update(account=world.account, actor=world.owner, data={"region": "浦东"})
+    client.force_login(world.owner)
+    page = client.get(reverse("accounts:detail", args=[world.account.pk])).content.decode()
+    assert '<td class="text-nowrap">张伟 Zhang Wei</td>' in page

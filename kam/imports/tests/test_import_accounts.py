@@ -114,7 +114,7 @@ def test_every_bad_cell_of_a_row_is_reported(world, baseline):
     job = run(world.admin, rows)
     assert located(job) == [
         (2, "name", "a value is required."),
-        (2, "status", "“bankrupt” is not one of: prospect, active, dormant, closed."),
+        (2, "status", "“bankrupt” is not one of: Prospect, Active customer, Dormant, Closed."),
         (2, "email", "“x@” is not an e-mail address."),
         (2, "website", "“no such site” is not a web address."),
         (2, "is_listed", "“perhaps” is not yes or no."),

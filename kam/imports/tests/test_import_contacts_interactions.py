@@ -123,8 +123,8 @@ def test_interaction_errors(world, spd_people):
     ]
     job = run("interactions", world.owner, rows)
     assert located(job) == [
-        (2, "kind", "“dinner” is not one of: phone, visit, technical_exchange, proposal, negotiation, event, "
-                    "email, other."),
+        (2, "kind", "“dinner” is not one of: Phone call, Visit, Technical exchange, Proposal, Negotiation, "
+                    "Event / hospitality, E-mail, Other."),
         (2, "contact_codes", "there is no contact with code “WC” at this account."),
         (3, "next_step", "say what the next step is, or clear its due date."),
         (3, "next_step_due", "the next step cannot be due before the contact it follows."),  # blank: today

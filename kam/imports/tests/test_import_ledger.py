@@ -331,7 +331,7 @@ def test_feedback_import_reads_chinese_kinds_and_numbers_rows_without_one(world)
             ["110", "投诉", "2025-05-02", "发票错误", "T-9"],
             ["110", "抱怨吗", "2025-05-03", "?", ""]]  # fmt: skip
     job = run(world.admin, rows, kind="feedback")
-    assert located(job) == [(4, "类型", "“抱怨吗” is not one of: praise, complaint, suggestion.")]
+    assert located(job) == [(4, "类型", "“抱怨吗” is not one of: Praise, Complaint, Suggestion.")]
     job = run(world.admin, rows[:3], kind="feedback")
     assert job.created_count == 2
     assert set(Feedback.objects.values_list("number", "kind")) == {

@@ -425,7 +425,7 @@ GOOD = row(account_code="110", name="A good row")
         ("owner", [["number", "account_code", "nmae"], ["N-1", "110", "X"]],
          [(1, "nmae", "unknown column."), (1, "name", "this required column is missing.")]),
         ("owner", [HEADER, GOOD, row(account_code="110", name="X", status="pending")],
-         [(3, "status", "“pending” is not one of: open, won, lost, abandoned.")]),
+         [(3, "status", "“pending” is not one of: Open, Won, Lost, Abandoned.")]),
         ("owner", [HEADER, GOOD, row(account_code="110", name="X", owner="outsider")],
          [(3, "owner", "there is no user “outsider” you may assign.")]),
         ("owner", [HEADER, GOOD, row(account_code="110", name="X", status="won", stage="A")],

@@ -145,8 +145,8 @@ def test_choice_errors_list_the_values():
     with pytest.raises(CellError) as error:
         specs.choice(InteractionKind, required=True)("dinner")
     assert error.value.message == (
-        "“dinner” is not one of: phone, visit, technical_exchange, proposal, negotiation, event, email, "
-        "other."
+        "“dinner” is not one of: Phone call, Visit, Technical exchange, Proposal, Negotiation, "
+        "Event / hospitality, E-mail, Other."
     )
     with pytest.raises(CellError):
         specs.choice(InteractionKind, required=True)("")
