@@ -123,7 +123,6 @@ class InfluencerForm(BootstrapFormMixin, forms.Form):
     attitude = forms.ChoiceField(label=_("Attitude now"), choices=[("", "—"), *Attitude.choices])
 
 
-
 InfluencerFormSet = forms.formset_factory(InfluencerForm, extra=3, max_num=20, validate_max=True)
 
 
