@@ -519,7 +519,12 @@ def forecast_backtest(request):
             converter=converter,
         )
     reporting = account_selectors.reporting_notice(user=request.user, unconverted=converter.missing)
-    return render(request, "pipeline/partials/_backtest.html", {"backtest": backtest, "reporting": reporting})
+    context = {
+        "backtest": backtest,
+        "reporting": reporting,
+        "nothing_to_compare": not any(row.actual or row.configured or row.calibrated for row in backtest),
+    }
+    return render(request, "pipeline/partials/_backtest.html", context)
 
 
 STATUS_LABELS = {

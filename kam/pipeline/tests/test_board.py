@@ -154,6 +154,8 @@ def test_forecast_backtest_loads_after_the_page(client, world, process):
     assert f'hx-get="{backtest_url}" hx-trigger="load"' in html
     part = client.get(reverse("pipeline:forecast_backtest"), {"owner": world.owner.pk})
     assert len(part.context["backtest"]) == 4 and 'data-testid="backtest"' in part.content.decode()
+    assert part.context["nothing_to_compare"]  # today's deal was open at no past quarter's start
+    assert 'data-testid="backtest-empty"' in part.content.decode()
     client.force_login(world.outsider)
     assert client.get(reverse("pipeline:forecast_backtest"), {"owner": world.owner.pk}).status_code == 404
 
