@@ -160,7 +160,7 @@ def test_each_run_writes_its_results_into_a_partition_of_its_own(ledger):
     assert scores["Prospect Ltd"] == 0 and TierResult.objects.count() == 6
 
 
-def test_a_tier_that_drops_gets_its_reasons_against_the_previous_run(ledger):
+def test_a_tier_that_drops_gets_its_reasons_against_the_previous_run(client, ledger):
     services.tiering_recompute(actor=ledger.admin, as_of=AS_OF)
     model = TieringModel.objects.get(is_active=True)
     config = {**model.config, "tier_rule": "score", "tier_cutoffs": [95, 90, 85]}
@@ -170,6 +170,12 @@ def test_a_tier_that_drops_gets_its_reasons_against_the_previous_run(ledger):
     spd = TierChange.objects.get(run=run, account=ledger.account)
     assert (spd.before, spd.is_up) == ("platinum", False)
     assert spd.score_before == spd.score_after and spd.reasons == []  # the data did not move: the rule did
+    client.force_login(ledger.admin)
+    page = client.get(reverse("tiering:run", args=[run.pk])).content.decode()
+    assert (
+        "<span data-testid=\"rank-moved\">Its score did not move: other accounts' scores or the tier rule "
+        "moved the line past it.</span>"
+    ) in page
 
 
 def test_only_admins_recompute_and_a_refusal_changes_nothing(ledger):
