@@ -173,7 +173,7 @@ def test_a_tier_that_drops_gets_its_reasons_against_the_previous_run(client, led
     client.force_login(ledger.admin)
     page = client.get(reverse("tiering:run", args=[run.pk])).content.decode()
     assert (
-        "<span data-testid=\"rank-moved\">Its score did not move: other accounts' scores or the tier rule "
+        '<span data-testid="rank-moved">Its score did not move: other accounts\' scores or the tier rule '
         "moved the line past it.</span>"
     ) in page
 
