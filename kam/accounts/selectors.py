@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kam.accounts.models import Account, AccountTeamMember, Contact, ExchangeRate, Industry, Interaction
+from kam.core.related import referring_counts
 from kam.users.models import Team, User
 
 
@@ -23,15 +24,7 @@ def account_get(*, user, pk, action: str = "view") -> Account:
 def account_delete_blockers(*, account: Account) -> list[str]:
     """What keeps `account` from being deleted — "2 opportunities", "118 transactions" — each a kind of
     record that refers to it and is protected from a cascade (deals, the ledger, plans …)."""
-    blockers = []
-    for relation in Account._meta.related_objects:
-        if relation.on_delete not in (models.PROTECT, models.RESTRICT):
-            continue
-        count = relation.related_model._base_manager.filter(**{relation.field.name: account}).count()
-        if count:
-            meta = relation.related_model._meta
-            blockers.append(f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}")
-    return blockers
+    return referring_counts(account, (models.PROTECT, models.RESTRICT))
 
 
 def account_search(*, user, query: str, limit: int = 8) -> QuerySet[Account]:

@@ -421,3 +421,14 @@ def test_only_people_who_may_change_the_account_are_offered_to_tick_a_next_step_
         page = client.get(reverse("accounts:detail", args=[world.account.pk])).content
         assert b"Send the offer" in page
         assert (toggle in page) is offered
+
+
+def test_deleting_a_contact_says_what_goes_with_it(client, world):
+    from kam.buyingcenter.tests.factories import make_opportunity, make_stakeholder
+
+    opportunity = make_opportunity(account=world.account, actor=world.owner)
+    person = make_stakeholder(opportunity=opportunity, actor=world.owner, name="张华")
+    client.force_login(world.owner)
+    page = client.get(reverse("accounts:contact_delete", args=[person.contact_id]))
+    assert page.context["object"] == person.contact
+    assert "<li>1 stakeholder</li>" in page.content.decode()
