@@ -257,10 +257,7 @@ def import_step(*, rows: int, seed: int, owners: int) -> dict:
     is left out, so that the bench database keeps its size.
     """
     data, owner_count = _import_file(rows=rows, seed=seed, owners=owners)
-    try:
-        from kam.imports.services import import_file
-    except ImportError:
-        import_file = None
+    from kam.imports.services import import_file
     from kam.users.models import User
 
     actor = User.objects.get(username=BENCH_ADMIN)
@@ -270,25 +267,15 @@ def import_step(*, rows: int, seed: int, owners: int) -> dict:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         with request_id_scope():
             started = time.perf_counter()
-            if import_file is not None:
-                job = import_file(kind="accounts", actor=actor, data=data, file_name="bench-accounts.csv")
-                seconds = time.perf_counter() - started
-                figure = {
-                    "what": "kam.imports.services.import_file(kind='accounts') of a CSV file, rolled back",
-                    "status": job.status,
-                    "created": job.created_count,
-                    "errors": job.error_count,
-                    "first_errors": job.errors[:3],
-                }
-            else:  # the hook: until the import service exists, the generator's insert speed
-                result = generate(accounts=rows, contacts_per_account=0, seed=seed, audit=True, analyze=False)
-                seconds = time.perf_counter() - started
-                figure = {
-                    "what": "generator insert rows/s (kam.imports.services.import_file not available)",
-                    "status": "done",
-                    "created": result.accounts,
-                    "errors": 0,
-                }
+            job = import_file(kind="accounts", actor=actor, data=data, file_name="bench-accounts.csv")
+            seconds = time.perf_counter() - started
+            figure = {
+                "what": "kam.imports.services.import_file(kind='accounts') of a CSV file, rolled back",
+                "status": job.status,
+                "created": job.created_count,
+                "errors": job.error_count,
+                "first_errors": job.errors[:3],
+            }
         transaction.set_rollback(True)
     return {
         "kind": "accounts",
