@@ -22,9 +22,11 @@ def account_get(*, user, pk, action: str = "view") -> Account:
 
 
 def account_delete_blockers(*, account: Account) -> list[str]:
-    """What keeps `account` from being deleted — "2 opportunities", "118 transactions" — each a kind of
-    record that refers to it and is protected from a cascade (deals, the ledger, plans …)."""
-    return referring_counts(account, (models.PROTECT, models.RESTRICT))
+    """What keeps `account` from being deleted — "Opportunities: 2", "Transactions: 118" — every record
+    that refers to it besides the contacts, contact log and team that a delete takes along (and audits):
+    deals, the ledger, tiering results, plans, service records are the company's, kept with the account."""
+    kinds = (models.PROTECT, models.RESTRICT, models.CASCADE)
+    return referring_counts(account, kinds, besides=(Contact, Interaction, AccountTeamMember))
 
 
 def account_search(*, user, query: str, limit: int = 8) -> QuerySet[Account]:

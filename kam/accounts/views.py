@@ -148,6 +148,7 @@ def account_detail(request, pk):
     """The account's 360°: archive, team, contacts and org chart, contact log, next steps, history."""
     account = selectors.account_get(user=request.user, pk=pk)
     user = request.user
+    history = list(history_for_account(account=account, limit=HISTORY_LIMIT + 1))
     interactions = account.interactions.select_related("owner").prefetch_related("their_people", "our_people")
     context = {
         **_org_chart_context(account, can(user, "change", account)),
@@ -157,8 +158,9 @@ def account_detail(request, pk):
         "open_next_steps": interactions.filter(next_step_done=False)
         .exclude(next_step="")
         .order_by("next_step_due"),
-        "history": history_for_account(account=account, limit=HISTORY_LIMIT),
+        "history": history[:HISTORY_LIMIT],
         "history_limit": HISTORY_LIMIT,
+        "history_more": len(history) > HISTORY_LIMIT,
         "subsidiaries": selectors.account_list(user=user).filter(parent=account)[:20],
         "team_form": AccountTeamMemberForm(user=user),
         "panels": panels_for(user=user, account=account),

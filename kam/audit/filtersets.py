@@ -35,13 +35,19 @@ class AuditFilterSet(BootstrapFilterSet):
         model = ObjectChange
         fields = ["actor", "content_type", "action", "account", "since", "until", "request_id"]
 
-    # Days are the reader's local days, compared as moments so that the time index serves them.
+    # Days are the reader's local days, compared as moments so that the time index serves them; a day at
+    # the calendar's edge (0001-01-01, 9999-12-31) bounds nothing.
     def from_day(self, queryset, name, value):
-        return queryset.filter(timestamp__gte=_midnight(value))
+        start = _midnight(value)
+        return queryset if start is None else queryset.filter(timestamp__gte=start)
 
     def to_day(self, queryset, name, value):
-        return queryset.filter(timestamp__lt=_midnight(value + datetime.timedelta(days=1)))
+        end = _midnight(value + datetime.timedelta(days=1)) if value < datetime.date.max else None
+        return queryset if end is None else queryset.filter(timestamp__lt=end)
 
 
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+def _midnight(day: datetime.date) -> datetime.datetime | None:
+    try:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)).astimezone(datetime.UTC)
+    except OverflowError:
+        return None

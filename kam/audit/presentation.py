@@ -100,8 +100,8 @@ def _display(field: models.Field | None, value, related: _RelatedNames) -> str:
         text = _("yes") if value else _("no")
     elif isinstance(field, models.DecimalField) and _is_number(value):
         text = number_format(Decimal(value), field.decimal_places, use_l10n=True, force_grouping=True)
-    elif isinstance(value, int | float):
-        text = number_format(value, use_l10n=True, force_grouping=True)
+    elif isinstance(value, int | float):  # counts, years, scores: as they are (a year is no 2,026)
+        text = number_format(value, use_l10n=True)
     elif isinstance(field, models.DateTimeField) and (moment := parse_datetime(str(value))) is not None:
         text = format_date(timezone.localtime(moment) if timezone.is_aware(moment) else moment, MOMENT_FORMAT)
     elif isinstance(value, list):

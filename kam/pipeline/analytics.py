@@ -253,8 +253,9 @@ STATUS_DIMENSIONS = ["industry", "ownership", "relationship_quality", "lead_sour
 def sales_status(*, user, dimension: str = "industry", owners=None, today: datetime.date | None = None):
     """Customers by current sales status (M3.8), broken down by one of STATUS_DIMENSIONS.
 
-    The database groups the deals by customer — its latest win, its most advanced open deal, its first
-    product line in alphabetical order, the dimension's value — and `status.customer_status` (pure) places
+    The database groups the deals by customer — its latest win, its most advanced open deal, its product
+    (the first line of its alphabetically first deal's product lines, as the database collates), the
+    dimension's value — and `status.customer_status` (pure) places
     each customer from those: one row per customer reaches Python, not one per deal.
     """
     from django.utils import timezone

@@ -100,6 +100,10 @@ class ExchangeRateViewSet(viewsets.ViewSet):
         row = self._row(currency)
         data = ExchangeRateWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        if row["record"] is not None and data.validated_data.get("version") is None:  # as any PUT
+            raise serializers.ValidationError(
+                {"version": [_("Include the version you received when you loaded the record.")]}
+            )
         services.exchange_rate_set(
             actor=request.user,
             currency=row["currency"],

@@ -387,12 +387,12 @@ def test_an_account_with_deals_is_not_deleted_and_the_page_says_why(client, worl
     url = reverse("accounts:delete", args=[world.account.pk])
 
     page = client.get(url)
-    assert page.context["blockers"] == ["1 opportunity"]
+    assert page.context["blockers"] == ["Opportunities: 1"]
     assert b'data-testid="delete-blockers"' in page.content and b"btn-danger" not in page.content
 
     refused = client.post(url, follow=True)
     assert [str(m) for m in refused.context["messages"]] == [
-        "This account cannot be deleted while these records refer to it: 1 opportunity. "
+        "This account cannot be deleted while these records refer to it: Opportunities: 1. "
         "Set its status to Closed to keep it out of the way."
     ]
     api = APIClient()
@@ -431,4 +431,27 @@ def test_deleting_a_contact_says_what_goes_with_it(client, world):
     client.force_login(world.owner)
     page = client.get(reverse("accounts:contact_delete", args=[person.contact_id]))
     assert page.context["object"] == person.contact
-    assert "<li>1 stakeholder</li>" in page.content.decode()
+    assert "<li>Stakeholders: 1</li>" in page.content.decode()
+
+
+def test_an_account_with_a_ledger_is_kept_too(client, world):
+    from decimal import Decimal
+
+    from kam.tiering import services as tiering_services
+
+    tiering_services.transaction_create(
+        actor=world.owner,
+        account=world.account,
+        data={"order_no": "S-1", "ordered_on": datetime.date(2026, 11, 2), "amount": Decimal("100.00")},
+    )
+    assert services_blockers(world.account) == ["Transactions: 1"]
+    client.force_login(world.owner)
+    client.post(reverse("accounts:delete", args=[world.account.pk]))
+    assert Account.objects.filter(pk=world.account.pk).exists()
+    assert world.account.transactions.count() == 1
+
+
+def services_blockers(account):
+    from kam.accounts.selectors import account_delete_blockers
+
+    return account_delete_blockers(account=account)

@@ -149,6 +149,9 @@ def test_the_api_reads_for_everyone_and_writes_for_administrators(client, world)
     reporting = client.put("/api/exchange-rates/CNY/", {"rate": "2"}, content_type="application/json")
     assert reporting.status_code == 400 and list(reporting.json()) == ["currency"]
     assert rates_now() == {("USD", Decimal("7.100000"), 1)}
+    blind = client.put(url, {"rate": "7.2"}, content_type="application/json")
+    assert blind.status_code == 400 and list(blind.json()) == ["version"]
+    assert rates_now() == {("USD", Decimal("7.100000"), 1)}
     saved = client.put(url, {"rate": "7.2", "version": 1}, content_type="application/json").json()
     assert (saved["rate"], saved["version"]) == ("7.200000", 2)
     stale = client.put(url, {"rate": "7.3", "version": 1}, content_type="application/json")

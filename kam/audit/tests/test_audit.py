@@ -260,15 +260,19 @@ def test_the_audit_log_filters_by_person_record_type_action_account_and_day(clie
     today = timezone.localdate()
     assert len(shown(since=today, until=today)) == 3
     assert shown(until=today - datetime.timedelta(days=1)) == []
+    assert shown(since=today + datetime.timedelta(days=1)) == []
+    assert len(shown(since="0001-01-01", until="9999-12-31")) == 3  # the calendar's edges bound nothing
 
 
 def test_the_account_page_links_to_the_rest_of_its_history(client, world):
     from kam.accounts.services import account_update
 
+    link = f'href="/audit/?account={world.account.pk}" data-testid="history-more"'
+    url = reverse("accounts:detail", args=[world.account.pk])
+    client.force_login(world.owner)
     for number in range(50):
         account_update(account=world.account, actor=world.owner, data={"region": f"R{number}"})
-    client.force_login(world.owner)
-    page = client.get(reverse("accounts:detail", args=[world.account.pk])).content.decode()
-    assert f'href="/audit/?account={world.account.pk}" data-testid="history-more"' in page
-    other = client.get(reverse("accounts:detail", args=[world.other_account.pk]))
-    assert other.status_code == 404
+    assert link not in client.get(url).content.decode()  # all 50 are on the page
+    account_update(account=world.account, actor=world.owner, data={"region": "R50"})
+    page = client.get(url)
+    assert len(page.context["history"]) == 50 and link in page.content.decode()

@@ -94,3 +94,11 @@ def test_who_is_named_as_people_are_named_elsewhere(client, world):
     client.force_login(world.owner)
     page = client.get(reverse("accounts:detail", args=[world.account.pk])).content.decode()
     assert '<td class="text-nowrap">张伟 Zhang Wei</td>' in page
+
+
+def test_a_year_is_not_grouped_like_an_amount():
+    from kam.audit.presentation import _display
+    from kam.service.models import CategorySpend
+
+    with translation.override("en"):
+        assert _display(CategorySpend._meta.get_field("year"), 2026, None) == "2026"

@@ -40,3 +40,14 @@ def test_a_managers_scope_sends_the_teams_owners_as_one_parameter(world):
     assert len(scoped) == 2
     if connection.vendor == "postgresql":
         assert ['"owner_id" = ANY(' in sql and '"owner_id" IN (' not in sql for sql in scoped] == [True, True]
+
+
+def test_any_under_exclude_and_with_a_set_or_nothing(world):
+    spd, west = world.account, world.other_account
+    tang, _wu = ContactFactory(account=spd, name="Tang"), ContactFactory(account=west, name="Wu")
+    everyone = set(Account.objects.all())
+    assert set(Account.objects.exclude(owner_id__any={world.owner.pk})) == everyone - {spd}
+    assert set(Account.objects.exclude(owner_id__any=[])) == everyone
+    assert set(Account.objects.filter(owner_id__any=set())) == set()
+    assert list(Contact.objects.exclude(account__owner_id__any=[world.outsider.pk])) == [tang]
+    assert west.owner_id == world.outsider.pk

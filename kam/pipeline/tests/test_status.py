@@ -76,3 +76,36 @@ def test_status_page_filters_by_team(client, db):
     assert [s["count"] for s in page.context["statuses"]] == [14, 10, 4, 1, 1]
     east = Team.objects.get(name="华东大区 East China")
     assert client.get(reverse("pipeline:status"), {"team": east.pk}).context["customers"] == 2  # HDJX, STIP
+
+
+def test_a_customer_is_placed_by_its_most_advanced_deal_in_every_dimension(world):
+    """Two deals (G, C) make SPD Bank "proposal submitted", one at G makes West Corp "first visit"; the
+    product is the first line of the alphabetically first deal's product lines."""
+    from kam.accounts.tests.factories import IndustryFactory
+    from kam.buyingcenter.tests.factories import make_opportunity
+    from kam.pipeline import services
+    from kam.pipeline.analytics import sales_status
+
+    world.other_account.industry = IndustryFactory(code="energy", name="能源", name_en="Energy")
+    world.other_account.save(update_fields=["industry"])
+    for account, stage, lines in [
+        (world.account, "G", "Voice, Cloud"),
+        (world.account, "C", "Data"),
+        (world.other_account, "G", ""),
+    ]:
+        deal = make_opportunity(account=account, actor=world.admin, stage_code=stage)
+        services.opportunity_update(opportunity=deal, actor=world.admin, data={"product_lines": lines})
+    empty = dict.fromkeys(
+        ["first_visit", "proposal_submitted", "negotiation", "contract_signed", "maintenance"], 0
+    )
+    by_industry = sales_status(user=world.admin, dimension="industry", today=TODAY)
+    assert by_industry["rows"] == [
+        ("Energy", {**empty, "first_visit": 1}),
+        ("Finance", {**empty, "proposal_submitted": 1}),
+    ]
+    by_product = sales_status(user=world.admin, dimension="product", today=TODAY)
+    assert by_product["rows"] == [
+        ("", {**empty, "first_visit": 1}),
+        ("Data", {**empty, "proposal_submitted": 1}),
+    ]
+    assert sales_status(user=world.owner, dimension="industry", today=TODAY)["customers"] == 1
