@@ -220,7 +220,8 @@ class Importer(abc.ABC):
 
         A column's vector parser (specs) reads it in one pass, or, if it returns None, the column's parser
         reads it cell by cell, which locates each bad cell as an error (its value is BAD). A short row's
-        missing cells read as blank; a cell under no header is an error.
+        missing cells read as blank; a cell under no header is an error. Errors are found column by column
+        within a block, so past MAX_STORED_ERRORS the ones kept may all be of one column (all are counted).
         """
         numbers = [number for number, _raw in block]
         raws = [raw for _number, raw in block]
