@@ -22,11 +22,10 @@ def account_get(*, user, pk, action: str = "view") -> Account:
 
 
 def account_delete_blockers(*, account: Account) -> list[str]:
-    """What keeps `account` from being deleted — "Opportunities: 2", "Transactions: 118" — every record
-    that refers to it besides the contacts, contact log and team that a delete takes along (and audits):
-    deals, the ledger, tiering results, plans, service records are the company's, kept with the account."""
-    kinds = (models.PROTECT, models.RESTRICT, models.CASCADE)
-    return referring_counts(account, kinds, besides=(Contact, Interaction, AccountTeamMember))
+    """What keeps `account` from being deleted — "Opportunities: 2" — the records that refer to it and are
+    protected from a cascade. The rest (contacts, contact log, ledger, plans, service records …) goes
+    with it, each audited (the apps' receivers), and the confirmation page lists them first."""
+    return referring_counts(account, (models.PROTECT, models.RESTRICT))
 
 
 def account_search(*, user, query: str, limit: int = 8) -> QuerySet[Account]:

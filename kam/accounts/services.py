@@ -95,7 +95,7 @@ def account_update(*, account: Account, actor, data: dict, expected_version: int
 def account_delete(*, account: Account, actor) -> None:
     """Delete an account with its contacts and contact log; each deleted record is audited.
 
-    Refused, with nothing deleted, while records the company keeps refer to it (its deals, its ledger …).
+    Refused, with nothing deleted, while protected records refer to it (its deals).
     """
     ensure_can_write(actor)
     blockers = selectors.account_delete_blockers(account=account)

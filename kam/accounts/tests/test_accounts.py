@@ -434,7 +434,7 @@ def test_deleting_a_contact_says_what_goes_with_it(client, world):
     assert "<li>Stakeholders: 1</li>" in page.content.decode()
 
 
-def test_an_account_with_a_ledger_is_kept_too(client, world):
+def test_deleting_an_account_lists_what_goes_with_it_first(client, world):
     from decimal import Decimal
 
     from kam.tiering import services as tiering_services
@@ -444,11 +444,12 @@ def test_an_account_with_a_ledger_is_kept_too(client, world):
         account=world.account,
         data={"order_no": "S-1", "ordered_on": datetime.date(2026, 11, 2), "amount": Decimal("100.00")},
     )
-    assert services_blockers(world.account) == ["Transactions: 1"]
+    ContactFactory(account=world.account, name="Li")
+    assert services_blockers(world.account) == []
     client.force_login(world.owner)
-    client.post(reverse("accounts:delete", args=[world.account.pk]))
-    assert Account.objects.filter(pk=world.account.pk).exists()
-    assert world.account.transactions.count() == 1
+    page = client.get(reverse("accounts:delete", args=[world.account.pk])).content.decode()
+    listed = page.split('data-testid="deleted-with"')[1].split("</ul>")[0]
+    assert "<li>Transactions: 1</li>" in listed and "<li>Contacts: 1</li>" in listed
 
 
 def services_blockers(account):
