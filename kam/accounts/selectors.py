@@ -24,7 +24,7 @@ def account_get(*, user, pk, action: str = "view") -> Account:
 def account_delete_blockers(*, account: Account) -> list[str]:
     """What keeps `account` from being deleted — "Opportunities: 2" — the records that refer to it and are
     protected from a cascade. The rest (contacts, contact log, ledger, plans, service records …) goes
-    with it, each audited (the apps' receivers), and the confirmation page lists them first."""
+    with it, and the confirmation page lists them first."""
     return referring_counts(account, (models.PROTECT, models.RESTRICT))
 
 
