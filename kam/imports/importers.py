@@ -192,10 +192,9 @@ class Importer(abc.ABC):
         rows = []
         for numbers, columns, _bad in self.parse_blocks(table, mapped, progress, BATCH):
             keys = list(columns)
-            skipped = (OMIT, BAD)
             for number, *values in zip(numbers, *columns.values(), strict=True):
-                cells = dict(zip(keys, values, strict=True))
-                rows.append(Row(number, {k: v for k, v in cells.items() if v not in skipped}))
+                kept = {k: v for k, v in zip(keys, values, strict=True) if v is not OMIT and v is not BAD}
+                rows.append(Row(number, kept))
         return rows
 
     def parse_blocks(

@@ -437,6 +437,7 @@ def test_deleting_a_contact_says_what_goes_with_it(client, world):
 def test_deleting_an_account_lists_what_goes_with_it_first(client, world):
     from decimal import Decimal
 
+    from kam.accounts.selectors import account_delete_blockers
     from kam.tiering import services as tiering_services
 
     tiering_services.transaction_create(
@@ -445,14 +446,8 @@ def test_deleting_an_account_lists_what_goes_with_it_first(client, world):
         data={"order_no": "S-1", "ordered_on": datetime.date(2026, 11, 2), "amount": Decimal("100.00")},
     )
     ContactFactory(account=world.account, name="Li")
-    assert services_blockers(world.account) == []
+    assert account_delete_blockers(account=world.account) == []
     client.force_login(world.owner)
     page = client.get(reverse("accounts:delete", args=[world.account.pk])).content.decode()
     listed = page.split('data-testid="deleted-with"')[1].split("</ul>")[0]
     assert "<li>Transactions: 1</li>" in listed and "<li>Contacts: 1</li>" in listed
-
-
-def services_blockers(account):
-    from kam.accounts.selectors import account_delete_blockers
-
-    return account_delete_blockers(account=account)

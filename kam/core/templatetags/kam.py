@@ -50,5 +50,5 @@ def fast_select(bound_field):
 
 @register.simple_tag
 def deleted_with(instance) -> list[str]:
-    """The records a delete takes along ("1 stakeholder", "3 grid placements"), for its confirmation page."""
+    """The records a delete takes along ("Stakeholders: 1"), for its confirmation page."""
     return referring_counts(instance, (models.CASCADE,))
