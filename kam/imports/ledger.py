@@ -3,12 +3,14 @@
 Same page, same `kam import KIND FILE`, same located errors and all-or-nothing as every other kind — but
 built for files of millions of rows, where a model instance or an audit snapshot per row would take minutes:
 
-1. parse (`parse`): the file is read as a stream, in blocks of STAGE_ROWS rows; a block is checked column
+1. parse (`parse`): a CSV file's plain rows are read, checked and staged column-wise by Polars
+   (kam.imports.columnar: `plain_rows` says which rows of a kind are plain and what they stage); every other
+   row — and every row of an XLSX file — is read as a stream, in blocks of STAGE_ROWS rows, checked column
    by column (the parsers of `specs.COLUMNS`, in one pass per column where they have a vector form), its
    account codes resolved against the accounts the user may change (one query per block on PostgreSQL,
-   per 900 codes on SQLite), its rows' cross-field rules applied, and the good rows are staged — COPY on
-   PostgreSQL, a prepared executemany on SQLite — into a temporary table. Progress goes to the job row
-   between blocks.
+   per 900 codes on SQLite), its rows' cross-field rules applied (`finish`), and the good rows are staged —
+   COPY on PostgreSQL, a prepared executemany on SQLite — into a temporary table. Progress goes to the job
+   row between blocks.
 2. plan (`resolve`): set-based checks on the staged rows — a number used twice in the file, which rows
    match a saved record (re-import: update, or unchanged), how many are new — in a few SQL statements.
 3. write (in the import's one transaction): changed records are updated in one statement (refused if someone
@@ -21,12 +23,11 @@ built for files of millions of rows, where a model instance or an audit snapshot
 
 import abc
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import compress
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,8 @@ STAGING = "kam_ledger_staging"
 MATCHES = "kam_ledger_matches"
 #: Rows checked, staged and reported as progress at a time.
 STAGE_ROWS = 20_000
+#: Rows of a column-wise read file checked, staged and reported as progress at a time.
+FRAME_ROWS = 200_000
 WORK_MEM = "256MB"
 REQUIRED = _("a value is required.")
 
@@ -76,6 +79,8 @@ class LedgerImporter(Importer):
         #: The accounts of the staged rows (for the batch's audit entry).
         self.account_ids: set[int] = set()
         self.staged = 0
+        #: Rows staged by the column-wise path (kam.imports.columnar), counted in `staged` too.
+        self.staged_from_frame = 0
         self.matched = 0
         self.changed = 0
         self.postgres = connection.vendor == "postgresql"
@@ -94,20 +99,80 @@ class LedgerImporter(Importer):
     def finish(self, line: int, values: dict) -> tuple | None:
         """The staged tuple after (line, account_id): (number, *fields, *extras), or None after an error."""
 
+    def plain_rows(self) -> tuple[object, list] | None:
+        """For the column-wise path: (the Polars condition under which a row whose cells are all certain is
+        plain, the staged columns after line and account_id); None if this kind has no such path."""
+        return None
+
     def parse(self, table: Table, progress) -> StagedRows:
         mapped = self.map_header(table)
         if self.errors:
             return StagedRows(0)
         self.create_staging()
+        frame = self.read_frame(table)
+        if frame is None:
+            blocks = self.parse_blocks(table, mapped, progress, STAGE_ROWS)
+        else:
+            blocks = self.parse_frame(frame, mapped, progress, table.header)
         seen = 0
-        for numbers, columns, bad in self.parse_blocks(table, mapped, progress, STAGE_ROWS):
+        for numbers, columns, bad in blocks:
             seen += len(numbers)
             if bad:  # a row with a bad cell is not staged
                 keep = [number not in bad for number in numbers]
                 numbers = list(compress(numbers, keep))
                 columns = {key: list(compress(values, keep)) for key, values in columns.items()}
             self.stage((numbers, columns))
-        return StagedRows(seen)
+        return StagedRows(seen + self.staged_from_frame)
+
+    def read_frame(self, table: Table):
+        """The file as a Polars frame if this kind and the file allow the column-wise path, else None."""
+        if self.plain_rows() is None or table.text is None:
+            return None
+        from kam.imports import columnar  # imports Polars: only ledger imports pay for it
+
+        return columnar.read_frame(table)
+
+    def parse_frame(self, frame, mapped: list, progress, header: list[str]):
+        """Stage the frame's plain rows block by block; yield the others as `parse_block` reads them."""
+        import polars as pl
+
+        from kam.imports.columnar import LINE
+
+        rule, staged = self.plain_rows()
+        values, certain = [], []
+        for index, column in mapped:
+            value, sure = column.parse.frame(pl.col(f"c{index}"))
+            values.append(value.alias(column.key))
+            certain.append(sure)
+        mapped_keys = {column.key for _index, column in mapped}
+        absent = [pl.lit(None).alias(column.key) for column in self.columns if column.key not in mapped_keys]
+        unnamed = [index for index, name in enumerate(header) if not name]
+        beyond = range(len(header), frame.width - 1)  # cells of rows longer than the header
+        certain += [pl.col(f"c{index}") == "" for index in (*unnamed, *beyond)]
+        cells = [(index, column.parse, column.key) for index, column in mapped]
+        seen = 0
+        for block in frame.iter_slices(FRAME_ROWS):
+            parsed = block.select(pl.col(LINE), *values, *absent, pl.all_horizontal(certain).alias("certain"))
+            self.load_accounts(set(parsed["account_code"].unique().to_list()))
+            known = {code: pk for code, pk in self.accounts.items() if pk is not None}
+            account = pl.col("account_code").replace_strict(known, default=None, return_dtype=pl.Int64)
+            parsed = parsed.with_columns(account.alias("account_id"))
+            plain = (pl.col("certain") & pl.col("account_id").is_not_null() & rule).fill_null(False)
+            parsed = parsed.with_columns(plain.alias("plain"))
+            rows = parsed.filter("plain").select(LINE, "account_id", *staged)
+            if rows.height:
+                self.write_staging_frame(rows)
+                self.account_ids.update(rows["account_id"].unique().to_list())
+                self.staged += rows.height
+                self.staged_from_frame += rows.height
+            others = block.filter(parsed["plain"].not_())
+            if others.height:
+                rows = zip(others[LINE], others.drop(LINE).iter_rows(), strict=True)
+                yield self.parse_block([(line, list(row)) for line, row in rows], cells, len(header), unnamed)
+            seen += block.height
+            progress(seen)
+        if not seen:
+            progress(0)
 
     def stage(self, parsed: tuple) -> None:
         """Resolve the rows' account codes and required cells, finish them, stage the good ones."""
@@ -150,19 +215,13 @@ class LedgerImporter(Importer):
         return rows
 
     def load_accounts(self, codes: set[str]) -> None:
-        """code → id of the accounts the user may change, for the codes not looked up yet (None: no such).
-
-        PostgreSQL gets each chunk's codes as one array parameter (a 20,000-item IN list costs more to
-        send than to answer); SQLite allows at most 999 parameters per query.
-        """
+        """code → id of the accounts the user may change, for the codes not looked up yet (None: no such);
+        the codes go to the database as one parameter (`__any`), however many."""
         new = sorted(codes - self.accounts.keys())
-        scope = Account.objects.restrict(self.actor, "change")
-        for part in [new] if self.postgres else chunked(new, CHUNK):
-            if not part:
-                continue
-            where = RawSQL("code = ANY(%s)", (part,), BooleanField()) if self.postgres else Q(code__in=part)
-            found = dict(scope.filter(where).values_list("code", "pk"))
-            self.accounts.update({code: found.get(code) for code in part})
+        if new:
+            scope = Account.objects.restrict(self.actor, "change")
+            found = dict(scope.filter(code__any=new).values_list("code", "pk"))
+            self.accounts.update({code: found.get(code) for code in new})
 
     def staging_columns(self) -> list[tuple[str, str]]:
         fields = [self.model._meta.get_field(name) for name in (self.code_field, *self.fields)]
@@ -179,8 +238,9 @@ class LedgerImporter(Importer):
             self.drop_temporary(cursor)
             cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} ({columns})", [])
 
-    def write_staging(self, rows: list[tuple]) -> None:
-        names = ", ".join(name for name, _kind in self.staging_columns())
+    def write_staging(self, rows: Iterable[tuple]) -> None:
+        columns = self.staging_columns()
+        names = ", ".join(name for name, _kind in columns)
         with connection.cursor() as cursor:
             if self.postgres:
                 with (
@@ -190,8 +250,23 @@ class LedgerImporter(Importer):
                     for row in rows:
                         copy.write_row(row)
             else:
-                placeholders = ", ".join(["%s"] * len(rows[0]))
+                placeholders = ", ".join(["%s"] * len(columns))
                 cursor.executemany(f"INSERT INTO {STAGING} ({names}) VALUES ({placeholders})", rows)
+
+    def write_staging_frame(self, rows) -> None:
+        """Stage a Polars frame of rows in the staging table's column order: one CSV COPY on PostgreSQL."""
+        import polars as pl
+
+        if not self.postgres:  # SQLite stores dates as ISO text, as Django's adapter writes them
+            self.write_staging(rows.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")).iter_rows())
+            return
+        names = ", ".join(name for name, _kind in self.staging_columns())
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN (FORMAT csv)") as copy,
+        ):
+            copy.write(rows.write_csv(include_header=False))
 
     @staticmethod
     def drop_temporary(cursor) -> None:
@@ -352,6 +427,41 @@ class TransactionImporter(LedgerImporter):
     rollup_columns = "account_id, month, day, amount, margin, is_return"
     required_keys = ("ordered_on",)
 
+    def plain_rows(self):
+        """Sales that `finish_many` stages without calling `finish`: not a return, numbers not negative, a
+        cost or a margin (not both) that fits the amount."""
+        import polars as pl
+
+        c = pl.col
+        amount, cost, margin, quantity, day = (
+            c("amount"),
+            c("cost"),
+            c("gross_margin"),
+            c("quantity"),
+            c("ordered_on"),
+        )
+        rule = (
+            c("returned").fill_null(False).not_()
+            & (c("returned_amount").fill_null(0) == 0)
+            & (amount >= 0)
+            & (quantity.is_null() | (quantity.cast(pl.Float64, strict=False) >= 0))
+            & (cost.is_null() | ((cost >= 0) & margin.is_null()))
+            & (margin.is_null() | (margin <= amount))
+            & day.is_not_null()
+        )
+        staged = [
+            c("order_no").alias("number"),
+            day,
+            c("product").fill_null(""),
+            quantity,
+            amount,
+            pl.when(cost.is_not_null()).then(amount - cost).otherwise(margin).alias("margin"),
+            pl.lit(False).alias("is_return"),
+            day.dt.truncate("1mo").alias("month"),
+            day.dt.day().alias("day"),
+        ]
+        return rule, staged
+
     def finish_many(self, numbers: list[int], account_ids: list[int], columns: dict) -> list[tuple]:
         """Plain sales (the bulk of a ledger) in one pass; returns and anything unusual through `finish`."""
         count = len(numbers)
@@ -491,6 +601,29 @@ class PaymentImporter(LedgerImporter):
     extras = (("invoice_month", "date"), ("paid_month", "date"), ("days", "integer"))
     rollup_columns = "account_id, invoice_month, paid_month, amount, days"
     required_keys = ("invoiced_on", "amount")
+
+    def plain_rows(self):
+        """Every payment `finish` accepts: an amount not negative, due (if given) not before the invoice."""
+        import polars as pl
+
+        invoiced, due, paid, amount = (
+            pl.col("invoiced_on"),
+            pl.col("due_on"),
+            pl.col("paid_on"),
+            pl.col("amount"),
+        )
+        rule = invoiced.is_not_null() & (amount >= 0) & (due.is_null() | (due >= invoiced))
+        staged = [
+            pl.col("invoice_no").alias("number"),
+            invoiced,
+            due,
+            paid,
+            amount,
+            invoiced.dt.truncate("1mo").alias("invoice_month"),
+            pl.when(paid.is_null()).then(UNPAID_MONTH).otherwise(paid.dt.truncate("1mo")).alias("paid_month"),
+            pl.when(paid.is_null()).then(0).otherwise((paid - invoiced).dt.total_days()).alias("days"),
+        ]
+        return rule, staged
 
     def finish(self, line: int, values: dict) -> tuple | None:
         invoiced, due, paid = values["invoiced_on"], values.get("due_on"), values.get("paid_on")

@@ -37,6 +37,8 @@ class Table:
     rows: Iterator[Row]
     #: An estimate of the number of data rows, for progress bars (exact for ordinary CSV files).
     size_hint: int
+    #: A CSV file's decoded text, for the ledger's column-wise reader (kam.imports.columnar).
+    text: str | None = None
 
 
 def read_table(data: bytes, file_name: str = "") -> Table:
@@ -92,7 +94,13 @@ def read_csv(data: bytes) -> Table:
             message = _("Row %(row)s cannot be read as CSV.") % {"row": row_number + 1}
             raise ReadError(message, row=row_number + 1) from error
 
-    return Table(header=header, header_row=number, rows=rows(), size_hint=max(text.count("\n") - number, 0))
+    return Table(
+        header=header,
+        header_row=number,
+        rows=rows(),
+        size_hint=max(text.count("\n") - number, 0),
+        text=text,
+    )
 
 
 def _xlsx_cell(value) -> Cell:

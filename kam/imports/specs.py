@@ -85,6 +85,18 @@ def _text(value) -> str:
 _STARTS_WITH_APOSTROPHE = methodcaller("startswith", "'")
 
 
+def _frame_form(name: str, *args):
+    """A parser's Polars form (kam.imports.columnar: the value and whether it is certainly the parser's),
+    imported on first use: Polars takes a fifth of a second to import, which only a ledger import pays."""
+
+    def frame(cell):
+        from kam.imports import columnar
+
+        return getattr(columnar, name)(*args)(cell)
+
+    return frame
+
+
 def text(max_length: int | None = None, *, required: bool = False):
     def parse(value):
         if value.__class__ is str:  # the common case, inlined: 20,000 rows are 400,000 cells
@@ -111,6 +123,7 @@ def text(max_length: int | None = None, *, required: bool = False):
         return values
 
     parse.many = many
+    parse.frame = _frame_form("text", max_length, required)
     return parse
 
 
@@ -243,6 +256,7 @@ def memo_date(*, blank=None):
         return values
 
     parse.many = many
+    parse.frame = _frame_form("iso_date")
     return parse
 
 
@@ -306,6 +320,7 @@ def signed_number(max_digits: int, decimal_places: int, *, as_decimal: bool = Fa
         return [None if number is None else next(found) for number in numbers]
 
     parse.many = many
+    parse.frame = _frame_form("signed_number", max_digits, decimal_places, as_decimal)
     return parse
 
 
@@ -339,6 +354,7 @@ def _boolean_many(cells: Sequence) -> list | None:
 
 
 boolean.many = _boolean_many
+boolean.frame = _frame_form("boolean", _TRUE, _FALSE)
 
 #: Plain addresses that Django's (slower) validators certainly accept; anything else is checked by them.
 _PLAIN_DOMAIN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
