@@ -10,8 +10,9 @@ straight from the frame; every other row goes through the cell parsers and `fini
 the only word on errors and unusual forms. So the result of an import is the same either way; the tests
 compare the two paths on generated files.
 
-Polars reads a file itself when it would split it as the csv module does: no quotes, no carriage return
-outside a CRLF, no NUL, the header on the first row, no row longer than the header. Other CSV files are
+Polars reads a file itself when it would split it as the csv module does: no carriage return outside a
+CRLF, no NUL, the header on the first row, no row longer than the header, and quotes (if any) exactly where
+a CSV writer puts them — quoting every cell, or only those that need it. Other CSV files are
 split by the csv module (the reader of every other import) and then checked column-wise the same way; XLSX
 files, whose cells come typed, take the cell-by-cell path.
 """
@@ -46,23 +47,44 @@ def read_frame(table: Table) -> pl.DataFrame | None:
 def _read_plain_csv(table: Table) -> pl.DataFrame | None:
     """Polars' own reader, when it splits the file as the csv module does (see the module's docstring)."""
     text = table.text
-    if table.header_row != 1 or '"' in text or "\0" in text or text.count("\r") != text.count("\r\n"):
+    if table.header_row != 1 or "\0" in text or text.count("\r") != text.count("\r\n"):
         return None
+    quoted = '"' in text
     names = [f"c{index}" for index in range(len(table.header))]
     try:
-        return pl.read_csv(
+        frame = pl.read_csv(
             text.encode(),
             has_header=False,
-            skip_rows=1,
+            skip_rows=0 if quoted else 1,
             schema=dict.fromkeys(names, pl.String),
             empty_string_is_null=False,
             row_index_name=LINE,
-            row_index_offset=table.header_row + 1,
-            quote_char=None,
+            row_index_offset=table.header_row + (0 if quoted else 1),
+            quote_char='"' if quoted else None,
             missing_columns="insert",  # a short first row must not narrow the frame
         )
     except pl.exceptions.PolarsError:  # a row with more cells than the header, for one
         return None
+    if quoted:
+        if not _writes_back(frame.drop(LINE), text):
+            return None
+        frame = frame.slice(1)  # the header
+    return frame
+
+
+def _writes_back(frame: pl.DataFrame, text: str) -> bool:
+    """Whether a CSV writer quoting every cell, or only where needed, writes exactly `text` from `frame`.
+
+    Such a file is one that the csv module and Polars read alike (odd quoting such as `"a"b` is where they
+    part ways, and no writer produces it). A blank cell written without quotes is read back as null.
+    """
+    terminator = "\r\n" if "\r\n" in text[: text.find("\n") + 1] else "\n"
+    body = text if text.endswith("\n") else text + terminator
+    for style, cells in (("always", frame), ("necessary", frame.with_columns(pl.all().replace("", None)))):
+        written = cells.write_csv(include_header=False, quote_style=style, line_terminator=terminator)
+        if written == body:
+            return True
+    return False
 
 
 def _frame_of_rows(table: Table) -> pl.DataFrame:

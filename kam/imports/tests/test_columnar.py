@@ -109,22 +109,39 @@ def test_rows_are_numbered_as_the_csv_reader_numbers_them(lines, newline, final)
     assert _frame_rows(data) == _reader_rows(data, 3)
 
 
+ODD_FILES = {
+    "quotes where the csv module reads them its own way": 'h1,h2\n"a"b,c"d\n',
+    "a quoted blank": 'h1,h2\n"",x\n',
+    "a carriage return alone": "h1,h2\na\rb,c\n",
+    "the header below a blank row": "\nh1,h2\n\na,b\n",
+    "a cell beyond the header, a row of separators, a short row": "h1,h2\na,b,c\n,,\nd\n",
+}
+WRITTEN_FILES = {
+    "quotes where needed": 'h1,h2\n"a, b",c\n"x\ny",""""\n',
+    "every cell quoted": '"h1","h2"\r\n"a, b","c"\r\n"","x"\r\n',
+    "no quotes": "h1,h2\na,b\n\nc,\n",
+    "no data": "h1,h2\n",
+}
+
+
 @pytest.mark.parametrize(
-    "text",
-    [
-        'h1,h2\n"a, b",c\n"x\ny",""""\n',  # quotes, a line break and a quote inside cells
-        'h1,h2\n"a"b,c"d\n',  # quotes where the csv module reads them its own way
-        "h1,h2\na\rb,c\n",  # a carriage return alone
-        "\nh1,h2\n\na,b\n",  # the header below a blank row
-        "h1,h2\na,b,c\n,,\nd\n",  # a cell beyond the header, a row of separators, a short row
-        "h1,h2\n",  # no data
-    ],
+    "text", [*ODD_FILES.values(), *WRITTEN_FILES.values()], ids=[*ODD_FILES, *WRITTEN_FILES]
 )
-def test_other_csv_files_are_split_by_the_csv_module(text):
+def test_every_csv_file_is_split_as_the_csv_module_splits_it(text):
     data = text.encode()
     framed = _frame_rows(data)
     width = max([2, *(len(cells) for _line, cells in framed)])
     assert framed == _reader_rows(data, width)
+
+
+def test_polars_splits_the_files_a_csv_writer_writes_and_leaves_the_odd_ones_to_the_csv_module():
+    def polars_reads(text):
+        return columnar._read_plain_csv(read_table(text.encode(), "x.csv")) is not None
+
+    assert {name: polars_reads(text) for name, text in WRITTEN_FILES.items()} == dict.fromkeys(
+        WRITTEN_FILES, True
+    )
+    assert {name: polars_reads(text) for name, text in ODD_FILES.items()} == dict.fromkeys(ODD_FILES, False)
 
 
 HEADER = [
