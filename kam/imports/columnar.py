@@ -3,20 +3,20 @@
 A ledger file of a million rows is almost all plain rows — an ISO date, numbers without separators, no
 return flag — and checking those a cell at a time in Python was most of an import's time. Here Polars
 (Rust) reads the file and computes, column by column, what each cell parser of `specs` would give, together
-with whether that value is *certainly* what the parser gives (`sure`): a cell in an unusual form (“¥1,234”,
-“2024/1/31”, a leading apostrophe, a stray control character) or a wrong one is not sure. A row whose cells
-are all sure and that its kind calls plain (kam.imports.ledger: `TransactionImporter.plain_rows`) is staged
-straight from the frame; every other row goes through the cell parsers and `finish` as before, which keep
-the only word on errors and unusual forms. So the result of an import is the same either way; the tests
-compare the two paths on generated files.
+with whether that value is *certainly* what the parser gives: a cell in an unusual form (“¥1,234”,
+“2024/1/31”, a leading apostrophe, a stray control character) or a wrong one is not certain. A row whose
+cells are all certain and that its kind calls plain (kam.imports.ledger: `LedgerImporter.plain_rule`) is
+staged straight from the frame; every other row goes through the cell parsers and `finish` as before, which
+keep the only word on errors and unusual forms. So the result of an import is the same either way; the
+tests compare the two paths on generated files.
 
-Polars reads a file itself when it would split it as the csv module does: no carriage return outside a
-CRLF, no NUL, the header on the first row, no row longer than the header, and quotes (if any) exactly where
-a CSV writer puts them — quoting every cell, or only those that need it. Other CSV files are
-split by the csv module (the reader of every other import) and then checked column-wise the same way; XLSX
-files, whose cells come typed, take the cell-by-cell path.
+Polars reads a file only when it splits it as the csv module does: no carriage return outside a CRLF, no
+NUL, the header on the first row, no row longer than the header or any cell longer than the csv module's
+field limit, and quotes (if any) exactly where a CSV writer puts them — around every cell, or around those
+that need them. Other CSV files, and XLSX files (whose cells come typed), take the cell-by-cell path.
 """
 
+import csv
 from collections.abc import Callable
 
 import polars as pl
@@ -33,21 +33,10 @@ _PYTHON_ONLY_SPACE = r"[\x1c-\x1f]"
 
 
 def read_frame(table: Table) -> pl.DataFrame | None:
-    """A CSV file's data rows as text columns c0, c1, … (past the header's width if a row is longer) plus
-    their line numbers, without blank rows; None for an XLSX file."""
-    if table.text is None:
-        return None
-    frame = _read_plain_csv(table)
-    if frame is None:
-        frame = _frame_of_rows(table)
-    cells = [pl.col(name).fill_null("") for name in frame.columns if name != LINE]
-    return frame.with_columns(cells).filter(pl.any_horizontal(cell != "" for cell in cells))
-
-
-def _read_plain_csv(table: Table) -> pl.DataFrame | None:
-    """Polars' own reader, when it splits the file as the csv module does (see the module's docstring)."""
+    """A CSV file's data rows as text columns c0, c1, … plus their line numbers, without blank rows; None
+    when Polars would not split the file as the csv module does (see the module's docstring)."""
     text = table.text
-    if table.header_row != 1 or "\0" in text or text.count("\r") != text.count("\r\n"):
+    if text is None or table.header_row != 1 or "\0" in text or text.count("\r") != text.count("\r\n"):
         return None
     quoted = '"' in text
     names = [f"c{index}" for index in range(len(table.header))]
@@ -69,7 +58,11 @@ def _read_plain_csv(table: Table) -> pl.DataFrame | None:
         if not _writes_back(frame.drop(LINE), text):
             return None
         frame = frame.slice(1)  # the header
-    return frame
+    cells = [pl.col(name).fill_null("") for name in names]
+    longest = frame.select(pl.max_horizontal(cell.str.len_chars().max() for cell in cells)).item()
+    if longest is not None and longest > csv.field_size_limit():  # the csv module refuses such a file
+        return None
+    return frame.with_columns(cells).filter(pl.any_horizontal(cell != "" for cell in cells))
 
 
 def _writes_back(frame: pl.DataFrame, text: str) -> bool:
@@ -87,22 +80,7 @@ def _writes_back(frame: pl.DataFrame, text: str) -> bool:
     return False
 
 
-def _frame_of_rows(table: Table) -> pl.DataFrame:
-    """The rows as the csv module reads them (quotes and all), turned into columns."""
-    lines, rows = [], []
-    for number, cells in table.rows:
-        lines.append(number)
-        rows.append(cells)
-    width = max(len(table.header), max(map(len, rows), default=0))
-    columns = {LINE: pl.Series(lines, dtype=pl.Int64)}
-    for index in range(width):
-        columns[f"c{index}"] = pl.Series(
-            [row[index] if index < len(row) else "" for row in rows], dtype=pl.String
-        )
-    return pl.DataFrame(columns)
-
-
-def stripped(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+def stripped(cell: pl.Expr) -> Parsed:
     """The cell without surrounding white space, and whether str.strip() would give the same."""
     value = cell.str.strip_chars()
     edge = value.str.contains(f"^{_PYTHON_ONLY_SPACE}|{_PYTHON_ONLY_SPACE}$")

@@ -3,14 +3,13 @@
 Same page, same `kam import KIND FILE`, same located errors and all-or-nothing as every other kind — but
 built for files of millions of rows, where a model instance or an audit snapshot per row would take minutes:
 
-1. parse (`parse`): a CSV file's plain rows are read, checked and staged column-wise by Polars
-   (kam.imports.columnar: `plain_rows` says which rows of a kind are plain and what they stage); every other
-   row — and every row of an XLSX file — is read as a stream, in blocks of STAGE_ROWS rows, checked column
-   by column (the parsers of `specs.COLUMNS`, in one pass per column where they have a vector form), its
-   account codes resolved against the accounts the user may change (one query per block on PostgreSQL,
-   per 900 codes on SQLite), its rows' cross-field rules applied (`finish`), and the good rows are staged —
-   COPY on PostgreSQL, a prepared executemany on SQLite — into a temporary table. Progress goes to the job
-   row between blocks.
+1. parse (`parse`): the rows are taken in blocks of STAGE_ROWS, each checked column by column (the parsers
+   of `specs.COLUMNS`, in one pass per column where they have a vector form), its account codes resolved
+   against the accounts the user may change (one query a block, the codes as one parameter), its rows'
+   cross-field rules applied (`finish`), and the good rows are staged — COPY on PostgreSQL, a prepared
+   executemany on SQLite — into a temporary table. A CSV file that Polars reads (kam.imports.columnar) has
+   its plain rows (`plain_rule`) checked and staged column-wise first, FRAME_ROWS at a time; only its
+   other rows go through the blocks. Progress goes to the job row between blocks.
 2. plan (`resolve`): set-based checks on the staged rows — a number used twice in the file, which rows
    match a saved record (re-import: update, or unchanged), how many are new — in a few SQL statements.
 3. write (in the import's one transaction): changed records are updated in one statement (refused if someone
@@ -99,9 +98,10 @@ class LedgerImporter(Importer):
     def finish(self, line: int, values: dict) -> tuple | None:
         """The staged tuple after (line, account_id): (number, *fields, *extras), or None after an error."""
 
-    def plain_rows(self) -> tuple[object, list] | None:
-        """For the column-wise path: (the Polars condition under which a row whose cells are all certain is
-        plain, the staged columns after line and account_id); None if this kind has no such path."""
+    def plain_rule(self) -> tuple[object, list] | None:
+        """For the column-wise path: (a Polars condition on the parsed columns that holds for the rows
+        `finish` stages as they are, the Polars expressions of their staged columns after line and
+        account_id); None if this kind has no such path."""
         return None
 
     def parse(self, table: Table, progress) -> StagedRows:
@@ -126,48 +126,54 @@ class LedgerImporter(Importer):
 
     def read_frame(self, table: Table):
         """The file as a Polars frame if this kind and the file allow the column-wise path, else None."""
-        if self.plain_rows() is None or table.text is None:
+        if table.text is None or self.plain_rule() is None:
             return None
         from kam.imports import columnar  # imports Polars: only ledger imports pay for it
 
         return columnar.read_frame(table)
 
     def parse_frame(self, frame, mapped: list, progress, header: list[str]):
-        """Stage the frame's plain rows block by block; yield the others as `parse_block` reads them."""
+        """Stage the frame's plain rows, FRAME_ROWS at a time, and yield its other rows as `parse_blocks`
+        would: in the same blocks of STAGE_ROWS file rows, so that errors are found (and the first
+        MAX_STORED_ERRORS kept) in the same order."""
         import polars as pl
 
         from kam.imports.columnar import LINE
 
-        rule, staged = self.plain_rows()
+        rule, staged = self.plain_rule()
         values, certain = [], []
         for index, column in mapped:
             value, sure = column.parse.frame(pl.col(f"c{index}"))
             values.append(value.alias(column.key))
             certain.append(sure)
         mapped_keys = {column.key for _index, column in mapped}
-        absent = [pl.lit(None).alias(column.key) for column in self.columns if column.key not in mapped_keys]
+        blank = pl.lit("", dtype=pl.String)  # a column the file lacks reads as blank cells, typed
+        absent = [
+            column.parse.frame(blank)[0].alias(column.key)
+            for column in self.columns
+            if column.key not in mapped_keys
+        ]
         unnamed = [index for index, name in enumerate(header) if not name]
-        beyond = range(len(header), frame.width - 1)  # cells of rows longer than the header
-        certain += [pl.col(f"c{index}") == "" for index in (*unnamed, *beyond)]
+        certain += [pl.col(f"c{index}") == "" for index in unnamed]
         cells = [(index, column.parse, column.key) for index, column in mapped]
         seen = 0
-        for block in frame.iter_slices(FRAME_ROWS):
+        for block in frame.with_row_index("position").iter_slices(FRAME_ROWS):
             parsed = block.select(pl.col(LINE), *values, *absent, pl.all_horizontal(certain).alias("certain"))
             self.load_accounts(set(parsed["account_code"].unique().to_list()))
             known = {code: pk for code, pk in self.accounts.items() if pk is not None}
             account = pl.col("account_code").replace_strict(known, default=None, return_dtype=pl.Int64)
             parsed = parsed.with_columns(account.alias("account_id"))
             plain = (pl.col("certain") & pl.col("account_id").is_not_null() & rule).fill_null(False)
-            parsed = parsed.with_columns(plain.alias("plain"))
-            rows = parsed.filter("plain").select(LINE, "account_id", *staged)
-            if rows.height:
-                self.write_staging_frame(rows)
-                self.account_ids.update(rows["account_id"].unique().to_list())
-                self.staged += rows.height
-                self.staged_from_frame += rows.height
-            others = block.filter(parsed["plain"].not_())
-            if others.height:
-                rows = zip(others[LINE], others.drop(LINE).iter_rows(), strict=True)
+            is_plain = parsed.select(plain)[:, 0]
+            plain_rows = parsed.filter(is_plain).select(LINE, "account_id", *staged)
+            if plain_rows.height:
+                self.write_staging_frame(plain_rows)
+                self.account_ids.update(plain_rows["account_id"].unique().to_list())
+                self.staged += plain_rows.height
+                self.staged_from_frame += plain_rows.height
+            others = block.filter(is_plain.not_()).with_columns(pl.col("position") // STAGE_ROWS)
+            for part in others.partition_by("position", maintain_order=True, include_key=False):
+                rows = zip(part[LINE], part.drop(LINE).iter_rows(), strict=True)
                 yield self.parse_block([(line, list(row)) for line, row in rows], cells, len(header), unnamed)
             seen += block.height
             progress(seen)
@@ -265,8 +271,8 @@ class LedgerImporter(Importer):
             connection.cursor() as cursor,
             connection.wrap_database_errors,
             cursor.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN (FORMAT csv)") as copy,
-        ):
-            copy.write(rows.write_csv(include_header=False))
+        ):  # COPY's CSV reads an unquoted empty cell as NULL and "" as an empty text, as written here
+            copy.write(rows.write_csv(include_header=False, null_value="", quote_style="necessary"))
 
     @staticmethod
     def drop_temporary(cursor) -> None:
@@ -427,9 +433,9 @@ class TransactionImporter(LedgerImporter):
     rollup_columns = "account_id, month, day, amount, margin, is_return"
     required_keys = ("ordered_on",)
 
-    def plain_rows(self):
-        """Sales that `finish_many` stages without calling `finish`: not a return, numbers not negative, a
-        cost or a margin (not both) that fits the amount."""
+    def plain_rule(self):
+        """Sales that `finish_many` stages without calling `finish` (the same rule, column-wise): not a
+        return, numbers not negative, a cost or a margin (not both) that fits the amount."""
         import polars as pl
 
         c = pl.col
@@ -444,7 +450,7 @@ class TransactionImporter(LedgerImporter):
             c("returned").fill_null(False).not_()
             & (c("returned_amount").fill_null(0) == 0)
             & (amount >= 0)
-            & (quantity.is_null() | (quantity.cast(pl.Float64, strict=False) >= 0))
+            & (quantity.is_null() | (quantity.cast(pl.Float64, strict=False) >= 0))  # a sign test (-0 too)
             & (cost.is_null() | ((cost >= 0) & margin.is_null()))
             & (margin.is_null() | (margin <= amount))
             & day.is_not_null()
@@ -463,7 +469,8 @@ class TransactionImporter(LedgerImporter):
         return rule, staged
 
     def finish_many(self, numbers: list[int], account_ids: list[int], columns: dict) -> list[tuple]:
-        """Plain sales (the bulk of a ledger) in one pass; returns and anything unusual through `finish`."""
+        """Plain sales (the bulk of a ledger) in one pass; returns and anything unusual through `finish`.
+        `plain_rule` is the same rule for the column-wise path: change the three together."""
         count = len(numbers)
         blank = [None] * count
         get = columns.get
@@ -602,8 +609,9 @@ class PaymentImporter(LedgerImporter):
     rollup_columns = "account_id, invoice_month, paid_month, amount, days"
     required_keys = ("invoiced_on", "amount")
 
-    def plain_rows(self):
-        """Every payment `finish` accepts: an amount not negative, due (if given) not before the invoice."""
+    def plain_rule(self):
+        """Every payment `finish` accepts (the same rule, column-wise): an amount not negative, due (if
+        given) not before the invoice."""
         import polars as pl
 
         invoiced, due, paid, amount = (

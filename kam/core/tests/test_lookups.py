@@ -1,4 +1,4 @@
-"""`__any`: the same rows as `__in`, with the list sent as one array parameter on PostgreSQL."""
+"""`__any`: the same rows as `__in`, with the list as one parameter (PostgreSQL: an array; SQLite: JSON)."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -51,3 +51,16 @@ def test_any_under_exclude_and_with_a_set_or_nothing(world):
     assert set(Account.objects.filter(owner_id__any=set())) == set()
     assert list(Contact.objects.exclude(account__owner_id__any=[world.outsider.pk])) == [tang]
     assert west.owner_id == world.outsider.pk
+
+
+def test_any_takes_values_as_in_does_on_text_and_date_columns(world):
+    """On SQLite the list travels as JSON, which has no column affinity: the field prepares each value."""
+    import datetime
+
+    spd = world.account
+    assert (
+        list(Account.objects.filter(code__any=[110])) == list(Account.objects.filter(code__in=[110])) == [spd]
+    )
+    Account.objects.filter(pk=spd.pk).update(founded_on=datetime.date(1992, 8, 28))
+    assert list(Account.objects.filter(founded_on__any=[datetime.date(1992, 8, 28)])) == [spd]
+    assert list(Account.objects.filter(code__any=[f"C{n}" for n in range(40_000)])) == []
