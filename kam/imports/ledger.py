@@ -264,7 +264,7 @@ class LedgerImporter(Importer):
         import polars as pl
 
         if not self.postgres:  # SQLite stores dates as ISO text, as Django's adapter writes them
-            self.write_staging(rows.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")).iter_rows())
+            self.insert_staging_rows(rows.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")))
             return
         names = ", ".join(name for name, _kind in self.staging_columns())
         with (
@@ -273,6 +273,30 @@ class LedgerImporter(Importer):
             cursor.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN (FORMAT csv)") as copy,
         ):  # COPY's CSV reads an unquoted empty cell as NULL and "" as an empty text, as written here
             copy.write(rows.write_csv(include_header=False, null_value="", quote_style="necessary"))
+
+    def insert_staging_rows(self, rows) -> None:
+        """SQLite: a frame's rows as multi-row INSERTs (as many rows a statement as SQLite takes
+        parameters), the values laid out column by column — a third cheaper than a statement a row."""
+        names = ", ".join(name for name, _kind in self.staging_columns())
+        width, count = rows.width, rows.height
+        values = [None] * (width * count)
+        for index, name in enumerate(rows.columns):
+            values[index::width] = rows[name].to_list()
+        per_statement = max(connection.features.max_query_params // width, 1)
+
+        def insert(row_count: int) -> str:
+            one = "(" + ", ".join(["%s"] * width) + ")"
+            return f"INSERT INTO {STAGING} ({names}) VALUES " + ", ".join([one] * row_count)
+
+        whole = count - count % per_statement
+        step = per_statement * width
+        with connection.cursor() as cursor:
+            if whole:
+                cursor.executemany(
+                    insert(per_statement), (values[i : i + step] for i in range(0, whole * width, step))
+                )
+            if count > whole:
+                cursor.execute(insert(count - whole), values[whole * width :])
 
     @staticmethod
     def drop_temporary(cursor) -> None:
