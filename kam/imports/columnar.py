@@ -88,11 +88,11 @@ def stripped(cell: pl.Expr) -> Parsed:
 
 
 def text(max_length: int | None, required: bool) -> Callable[[pl.Expr], Parsed]:
+    """Text as it is, stripped; a leading apostrophe (which may hide a formula) and NUL are the parser's."""
+
     def frame(cell: pl.Expr) -> Parsed:
         value, sure = stripped(cell)
-        sure = (
-            sure & value.str.starts_with("'").not_()
-        )  # an apostrophe may hide a formula: the parser decides
+        sure = sure & value.str.starts_with("'").not_() & value.str.contains("\0", literal=True).not_()
         if max_length:
             sure = sure & (value.str.len_chars() <= max_length)
         if required:

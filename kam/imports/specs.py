@@ -83,6 +83,7 @@ def _text(value) -> str:
 #: whenever a cell might be wrong or unusual, and the caller then runs the parser cell by cell, which
 #: locates the errors; so the result is always the same as parsing each cell.
 _STARTS_WITH_APOSTROPHE = methodcaller("startswith", "'")
+_HAS_NUL = methodcaller("__contains__", "\0")
 
 
 def _frame_form(name: str, *args):
@@ -109,6 +110,8 @@ def text(max_length: int | None = None, *, required: bool = False):
             raise CellError(_("a value is required."))
         if max_length and len(value) > max_length:
             raise CellError(_("the text is longer than %(max)s characters.") % {"max": max_length})
+        if "\0" in value:  # PostgreSQL cannot store it (its COPY would fail the whole file unlocated)
+            raise CellError(_("the text contains a NUL character, which cannot be saved; remove it."))
         return value
 
     def many(cells: Sequence) -> list | None:
@@ -119,6 +122,8 @@ def text(max_length: int | None = None, *, required: bool = False):
         if (required and "" in values) or (max_length and max(map(len, values), default=0) > max_length):
             return None
         if next(filter(_STARTS_WITH_APOSTROPHE, values), None) is not None:
+            return None
+        if next(filter(_HAS_NUL, values), None) is not None:
             return None
         return values
 

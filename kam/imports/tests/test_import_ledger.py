@@ -471,3 +471,16 @@ def test_any_text_survives_staging(world):
     ]
     assert run(world.admin, orders).created_count == 1
     assert Transaction.objects.values_list("order_no", "product").get() == ('A,"1"', "")
+
+
+def test_a_nul_character_in_a_text_cell_is_a_located_error(world, baseline):
+    """PostgreSQL cannot store NUL: the row and column are named, nothing is saved (both databases alike)."""
+    rows = [
+        HEADER,
+        row(account_code="110", order_no="N1", ordered_on="2025-01-01", product="ER\0P", amount="1"),
+    ]
+    job = run(world.admin, rows)
+    assert located(job) == [
+        (2, "product", "the text contains a NUL character, which cannot be saved; remove it.")
+    ]
+    assert_nothing_saved(baseline)
