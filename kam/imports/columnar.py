@@ -135,15 +135,31 @@ def signed_number(max_digits: int, decimal_places: int, as_decimal: bool) -> Cal
     return frame
 
 
+def _lookup_key(value: pl.Expr) -> pl.Expr:
+    """The key a parser looks a word up by (its casefold()), where Polars can compute it: lower case on
+    ASCII text, where the two agree; other text as it is, which finds only words without case."""
+    return pl.when(value.str.contains(r"^[\x20-\x7e]*$")).then(value.str.to_lowercase()).otherwise(value)
+
+
 def boolean(true: set[str], false: set[str]) -> Callable[[pl.Expr], Parsed]:
     """The yes/no words of the parser; blank is None (the parser's OMIT)."""
     words = {**dict.fromkeys(true, True), **dict.fromkeys(false, False)}
 
     def frame(cell: pl.Expr) -> Parsed:
         value, sure = stripped(cell)
-        ascii_lower = pl.when(value.str.contains(r"^[\x20-\x7e]*$")).then(value.str.to_lowercase())
-        key = ascii_lower.otherwise(value)  # casefold() and to_lowercase() agree on ASCII only
-        flag = key.replace_strict(words, default=None, return_dtype=pl.Boolean)
+        flag = _lookup_key(value).replace_strict(words, default=None, return_dtype=pl.Boolean)
         return flag, sure & ((value == "") | flag.is_not_null())
+
+    return frame
+
+
+def choice(lookup: dict[str, str], required: bool) -> Callable[[pl.Expr], Parsed]:
+    """A stored value or label of the parser's lookup; blank is None (the parser's OMIT) unless required."""
+
+    def frame(cell: pl.Expr) -> Parsed:
+        value, sure = stripped(cell)
+        picked = _lookup_key(value).replace_strict(lookup, default=None, return_dtype=pl.String)
+        blank = pl.lit(False) if required else value == ""
+        return picked, sure & (blank | picked.is_not_null())
 
     return frame

@@ -689,6 +689,14 @@ class FeedbackImporter(LedgerImporter):
     rollup_columns = "account_id, month, kind"
     required_keys = ("received_on",)
 
+    def plain_rule(self):
+        """Feedback that gives its own number (`finish` makes one from a row without, in Python)."""
+        import polars as pl
+
+        number, day = pl.col("number"), pl.col("received_on")
+        rule = (number != "") & day.is_not_null() & pl.col("kind").is_not_null()
+        return rule, [number, pl.col("kind"), day, pl.col("text"), day.dt.truncate("1mo").alias("month")]
+
     def finish(self, line: int, values: dict) -> tuple | None:
         day, kind, text = values["received_on"], values["kind"], values["text"]
         return (values.get("number") or feedback_number(day, kind, text), kind, day, text, day.replace(day=1))

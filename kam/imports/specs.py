@@ -537,6 +537,7 @@ def choice(choices: type[models.TextChoices], *, required: bool = False):
         return None if None in values else values
 
     parse.many = many
+    parse.frame = _frame_form("choice", lookup, required)
     return parse
 
 

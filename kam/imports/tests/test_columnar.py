@@ -17,9 +17,9 @@ from kam.imports.readers import read_table
 from kam.imports.services import import_file
 from kam.imports.specs import COLUMNS, OMIT, CellError
 from kam.imports.tests.test_ledger_parsers import CELLS
-from kam.tiering.models import Payment, PaymentMonth, Transaction, TransactionMonth
+from kam.tiering.models import Feedback, FeedbackMonth, Payment, PaymentMonth, Transaction, TransactionMonth
 
-FRAMED = [column for kind in ("transactions", "payments") for column in COLUMNS[kind]]
+FRAMED = [column for kind in ("transactions", "payments", "feedback") for column in COLUMNS[kind]]
 ODD_SPACE = st.sampled_from(["", " ", "\t", "\x1c", "\x1f", "\u3000", "\xa0", "\u2028", "\x85", "\u200b"])
 FRAME_CELLS = st.one_of(
     CELLS,
@@ -196,10 +196,13 @@ def _ledger_file(seed: int, rows: int, *, with_errors: bool) -> bytes:
 
 
 def _import_both_ways(monkeypatch, actor, data: bytes, kind="transactions", **kwargs):
-    """Import `data` column-wise, then (rolled back) cell by cell: both jobs and what each saved."""
-    model, rollup = {"transactions": (Transaction, TransactionMonth), "payments": (Payment, PaymentMonth)}[
-        kind
-    ]
+    """Import `data` column-wise, then (after deleting what that saved) cell by cell: both jobs and what
+    each saved. Checks that the column-wise import staged some rows from the frame."""
+    model, rollup = {
+        "transactions": (Transaction, TransactionMonth),
+        "payments": (Payment, PaymentMonth),
+        "feedback": (Feedback, FeedbackMonth),
+    }[kind]
 
     def saved():
         fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("id", "updated_at")]
@@ -210,7 +213,15 @@ def _import_both_ways(monkeypatch, actor, data: bytes, kind="transactions", **kw
     def outcome(job):
         return (job.status, job.created_count, job.updated_count, job.error_count, job.errors), saved()
 
+    framed_rows = []
+    write_staging_frame = LedgerImporter.write_staging_frame
+    monkeypatch.setattr(
+        LedgerImporter,
+        "write_staging_frame",
+        lambda self, rows: framed_rows.append(rows.height) or write_staging_frame(self, rows),
+    )
     framed = outcome(import_file(kind=kind, actor=actor, data=data, file_name="ledger.csv", **kwargs))
+    assert sum(framed_rows) > 0
     model.objects.all().delete()
     rollup.objects.all().delete()
     monkeypatch.setattr(LedgerImporter, "read_frame", lambda self, table: None)
@@ -292,5 +303,19 @@ def test_payments_are_the_same_either_way(world, monkeypatch):
         lines.append(f"{rng.choice(['110', 'W1'])},INV-{n},{invoiced},{due},{paid},{amount}")
     data = ("\n".join(lines) + "\n").encode()
     framed, by_cell = _import_both_ways(monkeypatch, world.admin, data, kind="payments")
+    assert framed[0][:2] == ("done", 200)
+    assert framed == by_cell
+
+
+def test_feedback_is_the_same_either_way(world, monkeypatch):
+    rng = random.Random(7)
+    lines = ["account_code,number,kind,received_on,text"]
+    for n in range(200):
+        number = "" if rng.random() < 0.2 else f"F-{n}"
+        kind = rng.choice(["praise", "Complaint", "投诉", "建议", " suggestion "])
+        lines.append(f"{rng.choice(['110', 'W1'])},{number},{kind},2025-{rng.randint(1, 12):02d}-05,note {n}")
+    framed, by_cell = _import_both_ways(
+        monkeypatch, world.admin, ("\n".join(lines) + "\n").encode(), "feedback"
+    )
     assert framed[0][:2] == ("done", 200)
     assert framed == by_cell
