@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from kam.core.forms import BootstrapFormMixin
 from kam.imports.models import ImportKind
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: A sales-ledger CSV of about three million rows (the file goes to storage, not into memory or the database).
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):

@@ -113,5 +113,6 @@ class ImportJob(models.Model):
 
     @property
     def can_be_committed(self) -> bool:
-        """A dry run that found no problem can be committed (once)."""
-        return self.dry_run and self.status == ImportStatus.DONE and bool(self.file)
+        """A dry run that found no problem, and something to create or update, can be committed (once)."""
+        changes = self.created_count or self.updated_count
+        return self.dry_run and self.status == ImportStatus.DONE and bool(self.file) and bool(changes)

@@ -40,11 +40,11 @@ def index(request):
             )
             return redirect(services.import_job_enqueue(job=job))
     services.import_jobs_reap()
-    context = {
-        "form": form,
-        "kinds": ImportKind,
-        "jobs": selectors.import_job_list(user=request.user).filter(created_by=request.user)[:10],
-    }
+    jobs = list(selectors.import_job_list(user=request.user).filter(created_by=request.user)[:10])
+    kind = request.GET.get("kind") or (jobs[0].kind if jobs else None)
+    if kind in ImportKind.values and not form.is_bound:  # preselect what the user was importing
+        form = ImportForm(initial={"kind": kind})
+    context = {"form": form, "kinds": ImportKind, "jobs": jobs}
     return render(request, "imports/index.html", context)
 
 

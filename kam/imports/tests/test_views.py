@@ -81,7 +81,7 @@ def test_a_failed_upload_lists_located_errors(client, world):
     page = client.get(job.get_absolute_url()).content.decode()
     assert job.status == "failed"
     assert "Nothing was saved: 1 problem was found." in page
-    assert "<td>industry</td><td>unknown industry “xyz”.</td>" in page
+    assert "<td>industry</td><td class=\"kam-wrap\">unknown industry “xyz”.</td>" in page
     assert "Commit this import" not in page
     response = client.post(reverse("imports:commit", args=[job.pk]))
     assert response.status_code == 403
@@ -127,7 +127,7 @@ def test_a_running_job_is_polled_by_htmx(client, world):
     assert page.startswith('<div id="job-status"')
     assert 'hx-trigger="every 1s"' in page
     assert 'aria-valuenow="25"' in page
-    assert "1000 of about 4000 rows checked" in page
+    assert "1,000 of about 4,000 rows checked" in page
     job.status = "done"
     job.save()
     page = client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
@@ -211,3 +211,53 @@ def test_exports_of_every_kind_render(client, world, kind):
     response = client.get(reverse("imports:export", args=[kind]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_the_form_preselects_what_the_user_was_importing_and_the_list_says_what_a_dry_run_would_do(
+    client, world
+):
+    client.force_login(world.owner)
+    assert (
+        " selected>" not in client.get(INDEX).content.decode().split('id="id_kind"')[1].split("</select>")[0]
+    )
+    assert (
+        '<option value="transactions" selected>' in client.get(INDEX + "?kind=transactions").content.decode()
+    )
+    rows = [["account_code", "order_no", "ordered_on", "amount"], ["110", "S1", "2025-01-02", "1234567"]]
+    upload(client, rows, kind="transactions", name="ledger.csv")
+    html = client.get(INDEX).content.decode()
+    assert '<option value="transactions" selected>' in html
+    assert '<td class="text-end text-muted">1 to create</td><td class="text-end text-muted">0 to update</td>' in html
+    job = ImportJob.objects.get()
+    assert client.get(job.get_absolute_url()).content.decode().count("Commit this import") == 1
+
+
+def test_a_dry_run_with_nothing_to_save_offers_no_commit(client, world):
+    client.force_login(world.owner)
+    rows = [["account_code", "order_no", "ordered_on", "amount"], ["110", "S1", "2025-01-02", "12"]]
+    upload(client, rows, kind="transactions", name="ledger.csv", dry_run=False)
+    upload(client, rows, kind="transactions", name="ledger.csv")
+    preview = ImportJob.objects.get(dry_run=True)
+    assert (preview.status, preview.created_count, preview.updated_count, preview.unchanged_count) == (
+        "done",
+        0,
+        0,
+        1,
+    )
+    assert "Commit this import" not in client.get(preview.get_absolute_url()).content.decode()
+    assert client.post(reverse("imports:commit", args=[preview.pk])).status_code == 403
+    assert ImportJob.objects.count() == 2
+
+
+def test_big_uploads_are_refused_with_the_limit_named(world):
+    from kam.imports.forms import MAX_UPLOAD_BYTES, ImportForm
+
+    upload_file = SimpleUploadedFile("ledger.csv", b"account_code\n", content_type="text/csv")
+    upload_file.size = MAX_UPLOAD_BYTES + 1
+    form = ImportForm({"kind": "transactions"}, {"file": upload_file})
+    assert not form.is_valid()
+    assert [error.replace("\xa0", " ") for error in form.errors["file"]] == [
+        "The file is larger than 200.0 MB."
+    ]
+    upload_file.size = MAX_UPLOAD_BYTES
+    assert ImportForm({"kind": "transactions"}, {"file": upload_file}).is_valid()

@@ -40,8 +40,10 @@ def test_account_ledger_lists_by_date_with_actions_for_those_who_may_change(clie
     page = html(client.get(url))
     assert page.index("NEW") < page.index("OLD") and "WEST" not in page
     assert 'data-testid="ledger-add"' in page and "return</span>" in page
+    assert f'href="{reverse("imports:index")}?kind=transactions" data-testid="ledger-import"' in page
     client.force_login(world.auditor)
     assert 'data-testid="ledger-add"' not in html(client.get(url))
+    assert 'data-testid="ledger-import"' not in html(client.get(url))
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
 
