@@ -81,7 +81,7 @@ def test_a_failed_upload_lists_located_errors(client, world):
     page = client.get(job.get_absolute_url()).content.decode()
     assert job.status == "failed"
     assert "Nothing was saved: 1 problem was found." in page
-    assert "<td>industry</td><td class=\"kam-wrap\">unknown industry “xyz”.</td>" in page
+    assert '<td>industry</td><td class="kam-wrap">unknown industry “xyz”.</td>' in page
     assert "Commit this import" not in page
     response = client.post(reverse("imports:commit", args=[job.pk]))
     assert response.status_code == 403
@@ -227,7 +227,8 @@ def test_the_form_preselects_what_the_user_was_importing_and_the_list_says_what_
     upload(client, rows, kind="transactions", name="ledger.csv")
     html = client.get(INDEX).content.decode()
     assert '<option value="transactions" selected>' in html
-    assert '<td class="text-end text-muted">1 to create</td><td class="text-end text-muted">0 to update</td>' in html
+    muted = '<td class="text-end text-muted">'
+    assert f"{muted}1 to create</td>{muted}0 to update</td>" in html
     job = ImportJob.objects.get()
     assert client.get(job.get_absolute_url()).content.decode().count("Commit this import") == 1
 
