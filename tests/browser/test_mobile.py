@@ -26,6 +26,8 @@ def test_phone_sidebar_is_an_offcanvas_and_the_account_list_is_usable(new_page, 
     menu.click()
     page.locator("#sidebar.offcanvas-lg.show").wait_for()
     page.wait_for_function("() => !document.querySelector('#sidebar').classList.contains('showing')")
+    # the slide-in transition can still be running when the class goes (a loaded machine): wait for its end
+    page.wait_for_function("() => document.querySelector('#sidebar').getBoundingClientRect().x === 0")
     link = sidebar_link(page, "Accounts")
     assert link.is_visible()
     box = sidebar.bounding_box()
