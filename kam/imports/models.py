@@ -21,6 +21,18 @@ class ImportKind(models.TextChoices):
     FEEDBACK = "feedback", _("Customer feedback")
 
 
+#: The list page of each kind's records.
+DATA_PAGES = {
+    ImportKind.ACCOUNTS: "accounts:list",
+    ImportKind.CONTACTS: "accounts:contact_list",
+    ImportKind.INTERACTIONS: "accounts:interaction_list",
+    ImportKind.OPPORTUNITIES: "pipeline:list",
+    ImportKind.TRANSACTIONS: "tiering:transactions",
+    ImportKind.PAYMENTS: "tiering:payments",
+    ImportKind.FEEDBACK: "tiering:feedback",
+}
+
+
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     VALIDATING = "validating", _("Checking rows")
@@ -90,6 +102,10 @@ class ImportJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("imports:job", kwargs={"pk": self.pk})
+
+    def data_url(self) -> str:
+        """The list page of what this kind of import writes (the result page links to it)."""
+        return reverse(DATA_PAGES[self.kind])
 
     @property
     def is_running(self) -> bool:

@@ -66,7 +66,9 @@ def test_upload_dry_run_then_commit(client, world):
     assert set(ObjectChange.objects.order_by("-id")[:4].values_list("request_id", flat=True)) == {
         commit.request_id
     }
-    assert "The import is saved." in client.get(commit.get_absolute_url()).content.decode()
+    saved = client.get(commit.get_absolute_url()).content.decode()
+    assert "The import is saved." in saved
+    assert f'href="{reverse("accounts:list")}" data-testid="import-data"' in saved
 
     again = client.post(reverse("imports:commit", args=[preview.pk]))
     assert again["Location"] == commit.get_absolute_url()
@@ -262,3 +264,22 @@ def test_big_uploads_are_refused_with_the_limit_named(world):
     ]
     upload_file.size = MAX_UPLOAD_BYTES
     assert ImportForm({"kind": "transactions"}, {"file": upload_file}).is_valid()
+
+
+@pytest.mark.parametrize(
+    ("kind", "page"),
+    [
+        ("accounts", "/accounts/"),
+        ("contacts", "/accounts/contacts/"),
+        ("interactions", "/accounts/log/"),
+        ("opportunities", "/pipeline/"),
+        ("transactions", "/tiering/transactions/"),
+        ("payments", "/tiering/payments/"),
+        ("feedback", "/tiering/feedback/"),
+    ],
+)
+def test_a_saved_import_links_to_the_list_of_what_it_wrote(client, world, kind, page):
+    job = ImportJob.objects.create(kind=kind, file_name="x.csv", dry_run=False, created_by=world.owner)
+    assert job.data_url() == page
+    client.force_login(world.owner)
+    assert client.get(page).status_code == 200
