@@ -24,7 +24,7 @@ import abc
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import compress
+from itertools import chain, compress
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -245,26 +245,28 @@ class LedgerImporter(Importer):
             cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} ({columns})", [])
 
     def write_staging(self, rows: Iterable[tuple]) -> None:
-        columns = self.staging_columns()
-        names = ", ".join(name for name, _kind in columns)
-        with connection.cursor() as cursor:
-            if self.postgres:
-                with (
-                    connection.wrap_database_errors,
-                    cursor.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN") as copy,
-                ):
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                placeholders = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {STAGING} ({names}) VALUES ({placeholders})", rows)
+        if not self.postgres:
+            self.insert_staging_values(list(chain.from_iterable(rows)))
+            return
+        names = ", ".join(name for name, _kind in self.staging_columns())
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
 
     def write_staging_frame(self, rows) -> None:
         """Stage a Polars frame of rows in the staging table's column order: one CSV COPY on PostgreSQL."""
         import polars as pl
 
         if not self.postgres:  # SQLite stores dates as ISO text, as Django's adapter writes them
-            self.insert_staging_rows(rows.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")))
+            rows = rows.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
+            values = [None] * (rows.width * rows.height)
+            for index, name in enumerate(rows.columns):  # laid out row after row, a column at a time
+                values[index :: rows.width] = rows[name].to_list()
+            self.insert_staging_values(values)
             return
         names = ", ".join(name for name, _kind in self.staging_columns())
         with (
@@ -274,14 +276,13 @@ class LedgerImporter(Importer):
         ):  # COPY's CSV reads an unquoted empty cell as NULL and "" as an empty text, as written here
             copy.write(rows.write_csv(include_header=False, null_value="", quote_style="necessary"))
 
-    def insert_staging_rows(self, rows) -> None:
-        """SQLite: a frame's rows as multi-row INSERTs (as many rows a statement as SQLite takes
-        parameters), the values laid out column by column — a third cheaper than a statement a row."""
-        names = ", ".join(name for name, _kind in self.staging_columns())
-        width, count = rows.width, rows.height
-        values = [None] * (width * count)
-        for index, name in enumerate(rows.columns):
-            values[index::width] = rows[name].to_list()
+    def insert_staging_values(self, values: list) -> None:
+        """SQLite: rows given as one flat list of values (in the staging table's column order), inserted
+        with as many rows a statement as SQLite takes parameters — a third cheaper than a row a statement."""
+        columns = self.staging_columns()
+        names = ", ".join(name for name, _kind in columns)
+        width = len(columns)
+        count = len(values) // width
         per_statement = max(connection.features.max_query_params // width, 1)
 
         def insert(row_count: int) -> str:
