@@ -23,6 +23,7 @@ built for files of millions of rows, where a model instance or an audit snapshot
 import abc
 import datetime
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, compress
 
@@ -248,12 +249,7 @@ class LedgerImporter(Importer):
         if not self.postgres:
             self.insert_staging_values(list(chain.from_iterable(rows)))
             return
-        names = ", ".join(name for name, _kind in self.staging_columns())
-        with (
-            connection.cursor() as cursor,
-            connection.wrap_database_errors,
-            cursor.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN") as copy,
-        ):
+        with self.copy_into_staging("") as copy:
             for row in rows:
                 copy.write_row(row)
 
@@ -268,13 +264,20 @@ class LedgerImporter(Importer):
                 values[index :: rows.width] = rows[name].to_list()
             self.insert_staging_values(values)
             return
+        with self.copy_into_staging(" (FORMAT csv)") as copy:
+            # COPY's CSV reads an unquoted empty cell as NULL and "" as an empty text, as written here
+            copy.write(rows.write_csv(include_header=False, null_value="", quote_style="necessary"))
+
+    @contextmanager
+    def copy_into_staging(self, options: str):
+        """PostgreSQL: a COPY into the staging table's columns, its errors as Django's."""
         names = ", ".join(name for name, _kind in self.staging_columns())
         with (
             connection.cursor() as cursor,
             connection.wrap_database_errors,
-            cursor.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN (FORMAT csv)") as copy,
-        ):  # COPY's CSV reads an unquoted empty cell as NULL and "" as an empty text, as written here
-            copy.write(rows.write_csv(include_header=False, null_value="", quote_style="necessary"))
+            cursor.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN{options}") as copy,
+        ):
+            yield copy
 
     def insert_staging_values(self, values: list) -> None:
         """SQLite: rows given as one flat list of values (in the staging table's column order), inserted
